@@ -1,0 +1,58 @@
+# edge-agent: the two commands a new user needs are `make run` and `make test`.
+# Both install what is missing (Debian packages, Python test peers in .venv), build, and are safe to repeat.
+
+SWIFT        ?= swift
+PYTHON       ?= python3
+VENV         := .venv
+VENV_PYTHON  := $(VENV)/bin/python
+BIN          := .build/debug/edge-agent
+# Libraries the build links against, and the peers the end-to-end tests talk to.
+APT_PACKAGES := pkg-config libgpiod-dev libmodbus-dev libsqlite3-dev libssl-dev socat python3-venv
+SUDO         := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+.PHONY: run test build release deps deps-system deps-python swift-test e2e-test clean
+
+run: deps-system build
+	@$(BIN) token >/dev/null
+	@echo "edge-agent: simulated site, local API on http://127.0.0.1:8080"
+	@echo "edge-agent: API token (also in .state/api-token): $$($(BIN) token)"
+	@echo "edge-agent: try  curl -H \"Authorization: Bearer \$$(cat .state/api-token)\" http://127.0.0.1:8080/v1/status"
+	exec $(BIN) run
+
+test: deps build swift-test e2e-test
+
+build: deps-system
+	$(SWIFT) build --build-tests
+
+swift-test: build
+	$(SWIFT) test --skip-build
+
+e2e-test: deps-python build
+	EDGE_AGENT_BIN=$(abspath $(BIN)) $(VENV_PYTHON) -m pytest -q Tests/EndToEnd
+
+# A self-contained binary for a board: the Swift runtime and Foundation are linked in.
+release: deps-system
+	$(SWIFT) build -c release --static-swift-stdlib
+	@echo "built .build/release/edge-agent (see docs/install.md)"
+
+deps: deps-system deps-python
+
+# Installs only the Debian packages that are missing, so a second run does nothing.
+deps-system:
+	@missing=""; for p in $(APT_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+deps-python: $(VENV)/.installed
+
+$(VENV)/.installed: Tests/EndToEnd/requirements.txt | deps-system
+	test -x $(VENV_PYTHON) || $(PYTHON) -m venv $(VENV)
+	$(VENV_PYTHON) -m pip install -q --disable-pip-version-check -r Tests/EndToEnd/requirements.txt
+	touch $@
+
+clean:
+	rm -rf .build $(VENV)

@@ -1,0 +1,39 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// The local HTTP API on the board (docs/local-api.md). Every route needs the bearer token.
+public enum LocalAPI {
+    public static func router(site: SiteController, token: APIToken, version: String, startedAt: Date)
+        -> Router<BasicRequestContext>
+    {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: BearerTokenMiddleware(token: token))
+        let v1 = router.group("v1")
+        v1.get("health") { _, _ -> HealthStatus in
+            let responsive = await site.isResponsive()
+            return HealthStatus(
+                status: responsive ? "ok" : "stopping", version: version,
+                uptimeSeconds: Date().timeIntervalSince(startedAt))
+        }
+        v1.get("status") { _, _ -> SiteStatus in
+            await site.status()
+        }
+        return router
+    }
+
+    /// The HTTP server as a service of the daemon's service group.
+    public static func application(
+        router: Router<BasicRequestContext>, host: String, port: Int, logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void
+    ) -> some ApplicationProtocol {
+        Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "edge-agent"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+            logger: logger)
+    }
+}
+
+extension HealthStatus: ResponseEncodable {}
+extension SiteStatus: ResponseEncodable {}

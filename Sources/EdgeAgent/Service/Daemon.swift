@@ -1,0 +1,122 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import Logging
+import ServiceLifecycle
+
+/// Errors that stop the daemon before it starts, each phrased for the person at the console.
+public enum DaemonError: Error, Sendable, CustomStringConvertible {
+    case store(StoreError)
+    case apiToken(APITokenError)
+    case apiListen(address: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .store(error): return "cannot start: \(error)"
+        case let .apiToken(error): return "cannot start: \(error)"
+        case let .apiListen(address, reason):
+            return "cannot start: the local API cannot listen on \(address) (\(reason)). "
+                + "Stop the program that holds the port, or choose another with api.listen in the site file or --api-listen."
+        }
+    }
+}
+
+/// Wires the site controller, the local API and systemd integration into one service group that starts
+/// together and stops gracefully on SIGTERM or SIGINT.
+public struct Daemon: Sendable {
+    public static let version = "0.1.0"
+
+    public let configuration: SiteConfiguration
+    public let logger: Logger
+
+    public init(configuration: SiteConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    public func run(environment: [String: String] = ProcessInfo.processInfo.environment) async throws {
+        let startedAt = Date()
+        let store: SiteStore
+        let runStart: RunStart
+        let token: APIToken
+        do {
+            store = try SiteStore(folder: configuration.storage.folder, logger: logger)
+            runStart = try store.beginRun(at: startedAt, version: Self.version)
+        } catch {
+            throw DaemonError.store(error)
+        }
+        do {
+            token = try APIToken.resolve(configuration: configuration.api, stateFolder: configuration.storage.folder)
+        } catch {
+            store.close()
+            throw DaemonError.apiToken(error)
+        }
+        if case let .generated(path) = token.origin {
+            logger.notice("generated a local API token", metadata: ["tokenFile": "\(path)"])
+        }
+
+        let notifier = SystemdNotifier(environment: environment)
+        let site = SiteController(
+            configuration: configuration, store: store, runStart: runStart, startedAt: startedAt,
+            logger: logger.with(label: "edge-agent.site"))
+        let router = LocalAPI.router(site: site, token: token, version: Self.version, startedAt: startedAt)
+        let api = LocalAPI.application(
+            router: router, host: configuration.api.host, port: configuration.api.port,
+            logger: logger.with(label: "edge-agent.api")
+        ) { [logger] port in
+            logger.info("local API listening", metadata: [
+                "address": "\(configuration.api.host):\(port)", "station": "\(configuration.station.identity)",
+            ])
+            notifier.notify("READY=1\nSTATUS=running, \(configuration.compartments.count) compartments")
+        }
+        let apiService = ListeningService(
+            address: "\(configuration.api.host):\(configuration.api.port)", application: api)
+        let watchdog = WatchdogService(notifier: notifier, site: site, logger: logger)
+
+        // Services stop in reverse order: the API closes first, the site controller last, so no request
+        // can reach the site after its outputs are safe and its store is closed.
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: site),
+                    .init(service: watchdog),
+                    .init(service: apiService),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        defer { store.close() }
+        do {
+            try await group.run()
+        } catch {
+            notifier.notify("STOPPING=1")
+            await site.shutDown()
+            throw error
+        }
+        notifier.notify("STOPPING=1")
+        await site.shutDown()
+        logger.info("stopped cleanly")
+    }
+}
+
+/// Runs the HTTP server and turns a failure to bind into a message that names the address and the fix.
+struct ListeningService<Application: ApplicationProtocol>: Service {
+    let address: String
+    let application: Application
+
+    func run() async throws {
+        do {
+            try await application.run()
+        } catch let error as IOError {
+            throw DaemonError.apiListen(address: address, reason: String(cString: strerror(error.errnoCode)).lowercased())
+        }
+    }
+}
+
+extension Logger {
+    /// The same handler and level under another label.
+    func with(label: String) -> Logger {
+        var copy = Logger(label: label)
+        copy.logLevel = logLevel
+        return copy
+    }
+}

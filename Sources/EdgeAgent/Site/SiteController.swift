@@ -1,0 +1,88 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// The single owner of site state (DESIGN.md): every input becomes a call on this actor, every effect leaves
+/// from here, and the store is written before anything is acted on.
+public actor SiteController: Service {
+    public let configuration: SiteConfiguration
+    let store: SiteStore
+    let runStart: RunStart
+    let startedAt: Date
+    let logger: Logger
+    private var compartmentStates: [Int: SiteStatus.Compartment]
+    private var stopped = false
+
+    public init(configuration: SiteConfiguration, store: SiteStore, runStart: RunStart, startedAt: Date, logger: Logger) {
+        self.configuration = configuration
+        self.store = store
+        self.runStart = runStart
+        self.startedAt = startedAt
+        self.logger = logger
+        var states: [Int: SiteStatus.Compartment] = [:]
+        for compartment in configuration.compartments {
+            states[compartment.connectorId] = SiteStatus.Compartment(
+                name: compartment.name, connectorId: compartment.connectorId, status: "Available",
+                door: "unknown", lock: "unknown", relay: "off", fault: nil)
+        }
+        compartmentStates = states
+    }
+
+    /// Runs until graceful shutdown, then leaves every output in its safe state and records a clean stop.
+    public func run() async throws {
+        if runStart.previousEndedUncleanly {
+            logger.warning("previous run ended without a clean stop; reconciling store with hardware", metadata: [
+                "previousRunStartedAt": "\(runStart.previous?.startedAt.formatted(.iso8601) ?? "-")",
+            ])
+        }
+        logger.info("site controller running", metadata: [
+            "station": "\(configuration.station.identity)",
+            "compartments": "\(configuration.compartments.count)",
+            "chargers": "\(configuration.chargers.count)",
+        ])
+        try? await gracefulShutdown()
+        shutDown()
+    }
+
+    /// Puts outputs in their safe state and closes the run in the store. Idempotent.
+    func shutDown() {
+        guard !stopped else { return }
+        stopped = true
+        for key in compartmentStates.keys {
+            compartmentStates[key]?.relay = "off"
+        }
+        do {
+            try store.endRun(runStart.runID, at: Date())
+        } catch {
+            logger.error("could not record the clean stop", metadata: ["error": "\(error)"])
+        }
+        logger.info("site controller stopped; outputs in safe state")
+    }
+
+    /// Answers only while the actor is responsive; the systemd watchdog pings through this.
+    public func isResponsive() -> Bool { !stopped }
+
+    public func status() -> SiteStatus {
+        SiteStatus(
+            station: .init(
+                identity: configuration.station.identity,
+                vendor: configuration.station.vendor,
+                model: configuration.station.model,
+                serialNumber: configuration.station.serialNumber,
+                firmwareVersion: configuration.station.firmwareVersion,
+                simulated: configuration.isSimulated),
+            uplink: uplinkStatus(),
+            run: .init(startedAt: startedAt, previousRunEndedCleanly: !runStart.previousEndedUncleanly),
+            compartments: configuration.compartments.compactMap { compartmentStates[$0.connectorId] },
+            chargers: configuration.chargers.map { .init(connectorId: $0.connectorId, status: "Available") })
+    }
+
+    private func uplinkStatus() -> SiteStatus.Uplink {
+        guard let central = configuration.centralSystem else {
+            return .init(state: "notConfigured", centralSystemURL: nil, detail: "no centralSystem in the site file")
+        }
+        return .init(
+            state: "offline", centralSystemURL: central.url,
+            detail: "the OCPP client is not part of this build yet; nothing is sent upstream")
+    }
+}

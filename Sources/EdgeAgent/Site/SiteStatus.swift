@@ -1,0 +1,54 @@
+import Foundation
+
+/// What the site looks like right now, as the local API and the command line show it.
+public struct SiteStatus: Sendable, Codable, Equatable {
+    public struct Station: Sendable, Codable, Equatable {
+        public var identity: String
+        public var vendor: String
+        public var model: String
+        public var serialNumber: String
+        public var firmwareVersion: String
+        public var simulated: Bool
+    }
+
+    public struct Uplink: Sendable, Codable, Equatable {
+        /// "notConfigured" when the site file names no central system, else the connection state.
+        public var state: String
+        public var centralSystemURL: String?
+        public var detail: String?
+    }
+
+    public struct Run: Sendable, Codable, Equatable {
+        public var startedAt: Date
+        public var previousRunEndedCleanly: Bool
+    }
+
+    public struct Compartment: Sendable, Codable, Equatable {
+        public var name: String
+        public var connectorId: Int
+        /// OCPP ChargePointStatus of the connector (Available, Preparing, Charging, ...).
+        public var status: String
+        public var door: String
+        public var lock: String
+        public var relay: String
+        public var fault: String?
+    }
+
+    public struct Charger: Sendable, Codable, Equatable {
+        public var connectorId: Int
+        public var status: String
+    }
+
+    public var station: Station
+    public var uplink: Uplink
+    public var run: Run
+    public var compartments: [Compartment]
+    public var chargers: [Charger]
+}
+
+/// The short answer of `GET /v1/health`.
+public struct HealthStatus: Sendable, Codable, Equatable {
+    public var status: String
+    public var version: String
+    public var uptimeSeconds: Double
+}
