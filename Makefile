@@ -10,7 +10,7 @@ BIN          := .build/debug/edge-agent
 APT_PACKAGES := pkg-config libgpiod-dev libmodbus-dev libsqlite3-dev libssl-dev socat python3-venv
 SUDO         := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test build release deps deps-system deps-python swift-test e2e-test clean
+.PHONY: run test build build-tests release deps deps-system deps-python swift-test e2e-test clean
 
 run: deps-system build
 	@$(BIN) token >/dev/null
@@ -19,15 +19,18 @@ run: deps-system build
 	@echo "edge-agent: try  curl -H \"Authorization: Bearer \$$(cat .state/api-token)\" http://127.0.0.1:8080/v1/status"
 	exec $(BIN) run
 
-test: deps build swift-test e2e-test
+test: deps build-tests swift-test e2e-test
 
 build: deps-system
+	$(SWIFT) build --product edge-agent
+
+build-tests: deps-system
 	$(SWIFT) build --build-tests
 
-swift-test: build
-	$(SWIFT) test --skip-build
+swift-test: deps-python build-tests
+	EDGE_AGENT_PYTHON=$(abspath $(VENV_PYTHON)) $(SWIFT) test --skip-build
 
-e2e-test: deps-python build
+e2e-test: deps-python build-tests
 	EDGE_AGENT_BIN=$(abspath $(BIN)) $(VENV_PYTHON) -m pytest -q Tests/EndToEnd
 
 # A self-contained binary for a board: the Swift runtime and Foundation are linked in.

@@ -97,8 +97,8 @@ let package = Package(
         .testTarget(name: "LockerIOTests", dependencies: ["LockerIO"]),
         .testTarget(name: "MeterBusTests", dependencies: ["MeterBus"]),
         .testTarget(name: "SMSAuthTests", dependencies: ["SMSAuth"]),
-        .testTarget(name: "OCPPTests", dependencies: ["OCPP"]),
-        .testTarget(name: "LoadBalancingTests", dependencies: ["LoadBalancing"]),
+        .testTarget(name: "OCPPTests", dependencies: ["OCPP"], exclude: ["validate_schemas.py"]),
+        .testTarget(name: "LoadBalancingTests", dependencies: ["LoadBalancing"], exclude: ["Scenarios"]),
         .testTarget(
             name: "EdgeAgentTests",
             dependencies: [
