@@ -7,7 +7,7 @@ VENV         := .venv
 VENV_PYTHON  := $(VENV)/bin/python
 BIN          := .build/debug/edge-agent
 # Libraries the build links against, and the peers the end-to-end tests talk to.
-APT_PACKAGES := pkg-config libgpiod-dev libmodbus-dev libsqlite3-dev libssl-dev socat python3-venv
+APT_PACKAGES := pkg-config openssl libgpiod-dev libmodbus-dev libsqlite3-dev libssl-dev socat python3-venv
 SUDO         := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 .PHONY: run test build build-tests release deps deps-system deps-python swift-test e2e-test clean
