@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+@testable import MeterBus
+
+@Suite("Staleness and polling")
+struct StalenessTests {
+    let t0 = Date(timeIntervalSince1970: 1_000_000)
+
+    @Test("failing for staleAfter makes a device stale once; a good read recovers it")
+    func stateMachine() {
+        var tracker = StalenessTracker(device: "grid", staleAfter: 10, startedAt: t0)
+        #expect(tracker.recordSuccess(at: t0 + 1) == nil)
+        #expect(tracker.recordFailure(at: t0 + 5, error: "timeout") == nil)
+        guard case let .becameStale(notice) = tracker.recordFailure(at: t0 + 11, error: "timeout") else {
+            Issue.record("expected stale")
+            return
+        }
+        #expect(notice.lastReadingAt == t0 + 1)
+        #expect(notice.detectedAt == t0 + 11)
+        #expect(notice.lastError == "timeout")
+        #expect(tracker.isStale)
+        #expect(tracker.recordFailure(at: t0 + 12, error: "timeout") == nil)
+        #expect(tracker.recordSuccess(at: t0 + 13) == .recovered)
+        #expect(!tracker.isStale)
+        #expect(tracker.check(at: t0 + 22) == nil)
+        #expect(tracker.check(at: t0 + 23) != nil)
+    }
+
+    @Test("a device that never answers becomes stale staleAfter after start")
+    func neverAnswered() {
+        var tracker = StalenessTracker(device: "pv", staleAfter: 30, startedAt: t0)
+        #expect(tracker.check(at: t0 + 29) == nil)
+        guard case let .becameStale(notice) = tracker.check(at: t0 + 30) else {
+            Issue.record("expected stale")
+            return
+        }
+        #expect(notice.lastReadingAt == nil)
+    }
+
+    @Test("the poller publishes timed readings, then an explicit stale, then recovers")
+    func poller() async throws {
+        let profile = try ProfileCatalog.shipped().profile(named: "eastron-sdm120")
+        var image = SimulatedDevice(unit: 1, profile: profile)
+        image.set("power", to: 1500)
+        let bus = InMemoryBus(device: image)
+        let clock = VirtualClock()
+        let device = MeterDevice(id: "compartment-1", bus: bus, unit: 1, profile: profile, clock: clock)
+        let poller = DevicePoller(device: device, settings: .init(interval: .seconds(1), staleAfter: .seconds(5)), clock: clock)
+        let updates = await poller.updates()
+        await poller.start()
+
+        var phase = 0
+        var firstReading: MeterReading?
+        var readingTimes: [Date] = []
+        for await update in updates {
+            switch (phase, update) {
+            case let (0, .reading(reading)):
+                #expect(reading["power"] == 1500)
+                readingTimes.append(reading.time)
+                if readingTimes.count == 3 {
+                    firstReading = reading
+                    await bus.setSilent(true)
+                    phase = 1
+                }
+            case (1, .reading):
+                Issue.record("no reading may arrive while the bus is silent")
+            case let (1, .stale(notice)):
+                #expect(notice.device == "compartment-1")
+                #expect(notice.lastReadingAt == firstReading?.time)
+                #expect(notice.detectedAt.timeIntervalSince(firstReading!.time) >= 5)
+                #expect(notice.lastError.contains("no answer"))
+                #expect(await poller.latest?.isStale == true)
+                await bus.set("power", 200)
+                await bus.setSilent(false)
+                phase = 2
+            case let (2, .reading(reading)):
+                #expect(reading["power"] == 200)
+                #expect(reading.time > firstReading!.time)
+                phase = 3
+            default:
+                Issue.record("unexpected \(update) in phase \(phase)")
+            }
+            if phase == 3 { break }
+        }
+        #expect(phase == 3)
+        // Each reading carries its own (injected) time, one interval apart.
+        #expect(readingTimes[1].timeIntervalSince(readingTimes[0]) == 1)
+        await poller.stop()
+    }
+}
