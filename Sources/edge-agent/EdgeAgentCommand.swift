@@ -9,7 +9,7 @@ struct EdgeAgentCommand: AsyncParsableCommand {
         commandName: "edge-agent",
         abstract: "On-site controller for charging lockers and local EV chargers.",
         version: Daemon.version,
-        subcommands: [Run.self, CheckConfig.self, Token.self],
+        subcommands: [Run.self, CheckConfig.self, Token.self, ReadMeter.self, SimulateModbus.self, Bench.self],
         defaultSubcommand: Run.self)
 }
 

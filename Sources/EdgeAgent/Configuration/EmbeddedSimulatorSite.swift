@@ -80,6 +80,7 @@ lines:
   LED12: {chip: sim0, offset: 59, direction: output}
   WIEGAND-D0: {chip: sim0, offset: 60, direction: input}
   WIEGAND-D1: {chip: sim0, offset: 61, direction: input}
+  EMERGENCY: {chip: sim0, offset: 62, direction: input, description: fire-alarm contact}
 serialPorts: {}
 buses:
   - name: sim-modbus
@@ -258,6 +259,10 @@ rfidReaders:
     kind: wiegand
     data0Line: WIEGAND-D0
     data1Line: WIEGAND-D1
+
+# The building's fire-alarm contact: while it is active every compartment is unlocked and
+# every relay is off (raise it with POST /v1/simulation/emergency, see docs/simulation.md).
+emergencyInputLine: EMERGENCY
 
 api:
   listen: 127.0.0.1:8080

@@ -25,6 +25,7 @@ struct SiteAssembler {
             storage: StorageConfiguration(folder: document.storageFolder
                 ?? (board.isSimulated ? StorageConfiguration.simulatorDefault : StorageConfiguration.boardDefault)),
             logging: document.logging)
+        site.profilesFolder = document.profilesFolder
         for index in site.compartments.indices {
             let path = "compartments[\(index)]"
             var compartment = site.compartments[index]
@@ -46,6 +47,9 @@ struct SiteAssembler {
             reader.data1Line = reader.data1Line.map { resolve($0, path: "\(path).data1Line", role: "a Wiegand data line", needs: .input) }
             if let device = reader.device, reader.kind == .serial { reader.device = serialDevice(device) }
             site.rfidReaders[index] = reader
+        }
+        site.emergencyInputLine = document.emergencyInputLine.map {
+            resolve($0, path: "emergencyInputLine", role: "an emergency input line", needs: .input)
         }
         if var sms = site.sms {
             for index in sms.transports.indices {

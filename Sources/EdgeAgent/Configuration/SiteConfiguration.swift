@@ -15,9 +15,13 @@ public struct SiteConfiguration: Sendable, Equatable, Codable {
     /// nil: SMS authorization is off.
     public var sms: SMSConfiguration?
     public var rfidReaders: [RFIDReaderConfiguration]
+    /// The building's emergency input (a fire-alarm contact, `active` = alarm); nil: none.
+    public var emergencyInputLine: GPIOLineReference?
     public var api: LocalAPIConfiguration
     public var storage: StorageConfiguration
     public var logging: LoggingConfiguration
+    /// The integrator's folder of extra device profiles (`profilesFolder`), absolute; nil: shipped profiles only.
+    public var profilesFolder: String? = nil
 
     /// True when the board is the simulator: GPIO and Modbus are simulated in-process.
     public var isSimulated: Bool { board.isSimulated }

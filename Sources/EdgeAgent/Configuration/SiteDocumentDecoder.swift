@@ -14,9 +14,11 @@ struct SiteDocument {
     var balancing = BalancingDefaults.configuration
     var sms: SMSConfiguration?
     var rfidReaders: [RFIDReaderConfiguration] = []
+    var emergencyInputLine: GPIOLineReference?
     var api = LocalAPIConfiguration(host: LocalAPIConfiguration.defaultHost, port: LocalAPIConfiguration.defaultPort)
     var storageFolder: String?
     var logging = LoggingConfiguration(level: "info")
+    var profilesFolder: String?
 }
 
 enum BalancingDefaults {
@@ -33,7 +35,7 @@ struct SiteDocumentDecoder {
 
     static let topLevelKeys = [
         "station", "centralSystem", "board", "buses", "compartments", "chargers", "siteMeters",
-        "balancing", "sms", "rfidReaders", "api", "storage", "logging",
+        "balancing", "sms", "rfidReaders", "emergencyInputLine", "api", "storage", "logging", "profilesFolder",
     ]
 
     func decode(_ root: Node?) -> SiteDocument {
@@ -56,6 +58,7 @@ struct SiteDocumentDecoder {
             "url", "securityProfile", "passwordFile", "caBundle", "clientCertificate", "clientKey",
         ]).map(decodeCentralSystem)
         document.boardReference = top.requiredString("board", hint: "simulator  # or raspberry-pi-rs485, a path to a board.yaml")
+        document.profilesFolder = top.string("profilesFolder").map(resolve)
         document.buses = (top.sequence("buses") ?? []).compactMap { Self.decodeBus($0.node, path: $0.path, log: log) }
         document.compartments = (top.sequence("compartments") ?? []).compactMap { decodeCompartment($0.node, path: $0.path) }
         document.chargers = (top.sequence("chargers") ?? []).compactMap { decodeCharger($0.node, path: $0.path) }
@@ -82,6 +85,7 @@ struct SiteDocumentDecoder {
             document.sms = SMSConfiguration(shortCode: sms.string("shortCode"), transports: transports)
         }
         document.rfidReaders = (top.sequence("rfidReaders") ?? []).compactMap { decodeRFIDReader($0.node, path: $0.path) }
+        document.emergencyInputLine = line(top, "emergencyInputLine", required: false)
         if let api = top.mapping("api", known: ["listen", "token", "tokenFile"]) {
             if let listen = api.string("listen") {
                 if let (host, port) = APIListenAddress.parse(listen) {

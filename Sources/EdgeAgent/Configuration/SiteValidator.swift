@@ -259,6 +259,7 @@ struct SiteValidator {
             if let line = reader.data0Line { uses.append(("rfidReaders[\(index)].data0Line", line)) }
             if let line = reader.data1Line { uses.append(("rfidReaders[\(index)].data1Line", line)) }
         }
+        if let line = site.emergencyInputLine { uses.append(("emergencyInputLine", line)) }
         var owners: [String: String] = [:]
         for (path, line) in uses where !line.written.isEmpty && !log.hasProblem(atOrUnder: path) {
             if let first = owners[line.physicalKey] {

@@ -19,6 +19,10 @@ public enum LocalAPI {
         v1.get("status") { _, _ -> SiteStatus in
             await site.status()
         }
+        addHardwareRoutes(to: v1, site: site)
+        addSimulationRoutes(to: v1, site: site)
+        addMeterRoutes(to: v1, site: site)
+        addSimulatedMeterRoutes(to: v1, site: site)
         return router
     }
 

@@ -2,19 +2,22 @@ import Foundation
 import Logging
 
 extension SiteConfigurationLoader {
-    /// Device profile names a site file may refer to.
-    /// TEMPORARY list until MeterBus's profile catalog lands; then this asks the catalog.
-    static var knownProfileNames: Set<String> {
-        ["eastron-sdm630", "eastron-sdm120", "eastron-sdm72", "abb-b23", "carlo-gavazzi-em24", "sunspec-inverter",
-         "phoenix-ev-charge-control"]
-    }
-
     /// Loads the site file (nil: the embedded simulated site), applies overrides and validates it against the
-    /// device profiles this build knows.
+    /// device profiles MeterBus ships plus the site's `profilesFolder`; a broken profile file is a problem too.
     public static func loadSite(path: String?, overrides: ConfigurationOverrides) throws(ConfigurationError)
         -> SiteConfiguration
     {
-        try load(path: path, overrides: overrides, knownProfiles: knownProfileNames)
+        let profiles = SiteProfiles.load(folder: SiteProfiles.folder(ofSiteAt: path))
+        let site: SiteConfiguration
+        do {
+            site = try load(path: path, overrides: overrides, knownProfiles: profiles.names)
+        } catch {
+            throw ConfigurationError(source: error.source, problems: profiles.problems + error.problems)
+        }
+        guard profiles.problems.isEmpty else {
+            throw ConfigurationError(source: path ?? embeddedSource, problems: profiles.problems)
+        }
+        return site
     }
 }
 

@@ -9,11 +9,13 @@ public enum DaemonError: Error, Sendable, CustomStringConvertible {
     case store(StoreError)
     case apiToken(APITokenError)
     case apiListen(address: String, reason: String)
+    case hardware(SiteHardwareError)
 
     public var description: String {
         switch self {
         case let .store(error): return "cannot start: \(error)"
         case let .apiToken(error): return "cannot start: \(error)"
+        case let .hardware(error): return "cannot start: \(error)"
         case let .apiListen(address, reason):
             return "cannot start: the local API cannot listen on \(address) (\(reason)). "
                 + "Stop the program that holds the port, or choose another with api.listen in the site file or --api-listen."
@@ -56,9 +58,18 @@ public struct Daemon: Sendable {
         }
 
         let notifier = SystemdNotifier(environment: environment)
+        // Outputs safe and inputs read before the site controller or the API can act on anything.
+        let hardware = SiteHardware(configuration: configuration, logger: logger.with(label: "edge-agent.hardware"))
+        do { try await hardware.start() } catch {
+            try? store.endRun(runStart.runID, at: Date())
+            store.close()
+            throw DaemonError.hardware(error)
+        }
+        let metering = await MeteringSetup.start(configuration: configuration, logger: logger)
         let site = SiteController(
             configuration: configuration, store: store, runStart: runStart, startedAt: startedAt,
-            logger: logger.with(label: "edge-agent.site"))
+            logger: logger.with(label: "edge-agent.site"), hardware: hardware, metering: metering.service)
+        await site.followHardware()
         let router = LocalAPI.router(site: site, token: token, version: Self.version, startedAt: startedAt)
         let api = LocalAPI.application(
             router: router, host: configuration.api.host, port: configuration.api.port,
@@ -72,13 +83,20 @@ public struct Daemon: Sendable {
         let apiService = ListeningService(
             address: "\(configuration.api.host):\(configuration.api.port)", application: api)
         let watchdog = WatchdogService(notifier: notifier, site: site, logger: logger)
+        // The OCPP uplink runs only when the site names a central system; it stops after the API, before the site.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: site)]
+        services += metering.services(site: site)
+        if let central = configuration.centralSystem {
+            services.append(.init(service: UplinkSetup.makeUplink(
+                configuration: configuration, central: central, store: store, site: site, buildVersion: Self.version,
+                logger: logger)))
+        }
 
         // Services stop in reverse order: the API closes first, the site controller last, so no request
         // can reach the site after its outputs are safe and its store is closed.
         let group = ServiceGroup(
             configuration: .init(
-                services: [
-                    .init(service: site),
+                services: services + [
                     .init(service: watchdog),
                     .init(service: apiService),
                 ],
@@ -88,10 +106,12 @@ public struct Daemon: Sendable {
         do {
             try await group.run()
         } catch {
+            await hardware.stop()
             notifier.notify("STOPPING=1")
             await site.shutDown()
             throw error
         }
+        await hardware.stop()
         notifier.notify("STOPPING=1")
         await site.shutDown()
         logger.info("stopped cleanly")

@@ -10,10 +10,25 @@ public actor SiteController: Service {
     let runStart: RunStart
     let startedAt: Date
     let logger: Logger
-    private var compartmentStates: [Int: SiteStatus.Compartment]
+    var compartmentStates: [Int: SiteStatus.Compartment] {
+        didSet { connectorStatusBroadcaster.publishChanges(from: oldValue, to: compartmentStates) }
+    }
+    /// Connector status changes for the OCPP uplink (Uplink/SiteController+Uplink.swift).
+    public nonisolated let connectorStatusBroadcaster = ConnectorStatusBroadcaster()
+    /// The OCPP uplink's state, published by the uplink for `status()`.
+    public nonisolated let uplinkMonitor = UplinkMonitor()
     private var stopped = false
+    /// The site's hardware, followed after `followHardware()` (nil when a test runs the controller without it).
+    public nonisolated let hardware: SiteHardware?
+    /// What the controller has seen of the hardware (SiteController+Hardware.swift).
+    var hardwareView = HardwareView()
+    /// The site's Modbus devices: latest readings and staleness (Metering/MeteringService.swift); nil without metering.
+    public nonisolated let metering: MeteringService?
 
-    public init(configuration: SiteConfiguration, store: SiteStore, runStart: RunStart, startedAt: Date, logger: Logger) {
+    public init(configuration: SiteConfiguration, store: SiteStore, runStart: RunStart, startedAt: Date, logger: Logger,
+                hardware: SiteHardware? = nil, metering: MeteringService? = nil) {
+        self.hardware = hardware
+        self.metering = metering
         self.configuration = configuration
         self.store = store
         self.runStart = runStart
@@ -81,8 +96,9 @@ public actor SiteController: Service {
         guard let central = configuration.centralSystem else {
             return .init(state: "notConfigured", centralSystemURL: nil, detail: "no centralSystem in the site file")
         }
+        let uplink = uplinkMonitor.snapshot
         return .init(
-            state: "offline", centralSystemURL: central.url,
-            detail: "the OCPP client is not part of this build yet; nothing is sent upstream")
+            state: uplink.state.rawValue, centralSystemURL: central.url, detail: uplink.detail,
+            lastMessageAt: uplink.lastMessageAt, queueDepth: uplink.queueDepth)
     }
 }

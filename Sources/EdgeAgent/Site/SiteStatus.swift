@@ -16,6 +16,10 @@ public struct SiteStatus: Sendable, Codable, Equatable {
         public var state: String
         public var centralSystemURL: String?
         public var detail: String?
+        /// When the last frame from the central system arrived.
+        public var lastMessageAt: Date? = nil
+        /// Transaction messages waiting for the central system's confirmation.
+        public var queueDepth: Int? = nil
     }
 
     public struct Run: Sendable, Codable, Equatable {
@@ -31,7 +35,16 @@ public struct SiteStatus: Sendable, Codable, Equatable {
         public var door: String
         public var lock: String
         public var relay: String
+        /// The most pressing current fault (forcedOpen, jammedLock, relayRefused, doorLeftOpen); absent when none.
         public var fault: String?
+        /// `locked` / `unlocked` from the lock-feedback switch; absent when the compartment has none.
+        public var lockFeedback: String?
+        /// Every current fault.
+        public var faults: [String] = []
+        /// True while the emergency input holds the compartment unlocked.
+        public var emergency: Bool = false
+        /// What the indicator LED shows (free, occupied, charging, fault, emergency).
+        public var indicator: String?
     }
 
     public struct Charger: Sendable, Codable, Equatable {

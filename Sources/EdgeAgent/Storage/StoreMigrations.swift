@@ -29,6 +29,8 @@ enum StoreMigrations {
             }
         }
 
+        migrator.registerMigration("v2-ocpp-uplink", migrate: OCPPStoreSchema.create)
+
         return migrator
     }
 

@@ -71,6 +71,22 @@ public actor SimulatedGPIO: GPIOBackend {
     /// Sets the electrical level of an input (or not yet requested) line, as a switch or sensor
     /// on the pin would. Requested inputs see an edge event if their logical level changes.
     public func setInput(chip: String, line: LineSelector, level: ElectricalLevel) throws(GPIOError) {
+        try setInput(chip: chip, line: line, level: level, at: clock.now())
+    }
+
+    /// Plays a burst of input changes in one step, stamped `spacing` apart from now on, the way the kernel
+    /// stamps the edges of a fast signal (a Wiegand frame): readers decode them by their timestamps, so a
+    /// scheduling stall of the simulation cannot split or stretch the signal. The stamps run ahead of the
+    /// clock (never behind it), so a reader's end-of-frame timer cannot fire inside the burst.
+    public func playInputs(_ steps: [SimulatedInputStep], spacing: Duration) throws(GPIOError) {
+        let start = clock.now()
+        for (index, step) in steps.enumerated() {
+            let stamp = start + spacing * index
+            try setInput(chip: step.chip, line: step.line, level: step.level, at: stamp)
+        }
+    }
+
+    private func setInput(chip: String, line: LineSelector, level: ElectricalLevel, at timestamp: MonotonicInstant) throws(GPIOError) {
         let (chipModel, offset) = try resolve(LineAddress(chip: chip, line: line))
         var state = lines[chipModel.name]![Int(offset)]
         if let request = state.request, request.direction == .output {
@@ -80,7 +96,7 @@ public actor SimulatedGPIO: GPIOBackend {
         state.electrical = level
         lines[chipModel.name]![Int(offset)] = state
         if before != level, let request = state.request {
-            let event = LineEdgeEvent(level: level.logical(activeLow: request.activeLow), timestamp: clock.now())
+            let event = LineEdgeEvent(level: level.logical(activeLow: request.activeLow), timestamp: timestamp)
             edgeContinuations[request.token]?.yield(event)
         }
     }
@@ -222,4 +238,17 @@ private struct SimulatedInputLine: GPIOInputLine {
     }
 
     func release() async { await gpio.release(token: token, address: address) }
+}
+
+/// One change of a simulated input line, for `SimulatedGPIO.playInputs(_:spacing:)`.
+public struct SimulatedInputStep: Sendable, Equatable {
+    public var chip: String
+    public var line: LineSelector
+    public var level: ElectricalLevel
+
+    public init(chip: String, line: LineSelector, level: ElectricalLevel) {
+        self.chip = chip
+        self.line = line
+        self.level = level
+    }
 }

@@ -1,0 +1,132 @@
+import Foundation
+import Logging
+import MeterBus
+import ServiceLifecycle
+
+/// What the site knows of one device right now, as `GET /v1/meters` shows it.
+public struct MeterStatus: Sendable, Codable, Equatable {
+    public var device: MeteredDevice
+    /// Values of the latest good reading (empty before the first).
+    public var values: [MeterValue]
+    /// When the latest good reading was taken.
+    public var time: Date?
+    /// Seconds since `time` (or since polling started, before the first reading).
+    public var ageSeconds: Double
+    /// True when no good reading arrived for the staleness timeout: the values must not be used as current.
+    public var stale: Bool
+    /// The latest failure while stale.
+    public var lastError: String?
+}
+
+/// Polls every configured Modbus device through MeterBus (one `ModbusBus` per physical bus, one
+/// `DevicePoller` per device) and keeps each device's latest reading and staleness for the site.
+public actor MeteringService: Service {
+    public nonisolated let devices: [MeteredDevice]
+    public nonisolated let staleAfter: Duration
+    /// The simulated meters behind the simulated bus (simulator board only).
+    public nonisolated let simulation: SimulatedMeterSite?
+    private let pollers: [DevicePoller]
+    private let buses: [ModbusBus]
+    private let clock: any MeterClock
+    private let logger: Logger
+    private var startedAt: Date
+    private var latest: [Int: MeterReading] = [:]
+    private var staleNotices: [Int: StaleNotice] = [:]
+
+    /// - Parameters:
+    ///   - pollInterval: how often each device is read.
+    ///   - staleAfter: how long a device may fail before its values are stale.
+    public init(configuration: SiteConfiguration, catalog: ProfileCatalog, pollInterval: Duration, staleAfter: Duration,
+                simulation: SimulatedMeterSite? = nil, clock: any MeterClock = SystemMeterClock(), logger: Logger) {
+        var buses: [String: ModbusBus] = [:]
+        var devices: [MeteredDevice] = []
+        var pollers: [DevicePoller] = []
+        for device in MeteredDevice.all(in: configuration) {
+            // Validation guarantees both exist; skip defensively rather than crash the daemon.
+            guard let site = configuration.bus(named: device.bus), let profile = catalog.profiles[device.profile] else {
+                logger.error("metered device skipped: unknown bus or profile", metadata: ["device": "\(device.name)"])
+                continue
+            }
+            let bus = buses[device.bus] ?? ModbusBus(
+                configuration: site.meterBusConfiguration, logger: logger.with(label: "edge-agent.meterbus"))
+            buses[device.bus] = bus
+            let meter = MeterDevice(id: "\(device.role.rawValue) \(device.name)", bus: bus, unit: device.unit,
+                                    profile: profile, clock: clock, logger: logger)
+            devices.append(device)
+            pollers.append(DevicePoller(device: meter, settings: .init(interval: pollInterval, staleAfter: staleAfter),
+                                        clock: clock, logger: logger))
+        }
+        self.devices = devices
+        self.pollers = pollers
+        self.buses = Array(buses.values)
+        self.staleAfter = staleAfter
+        self.simulation = simulation
+        self.clock = clock
+        self.logger = logger
+        self.startedAt = clock.now()
+    }
+
+    /// The service for a site: polls every `controlIntervalSeconds`, stale after `meterStaleAfterSeconds`.
+    public init(configuration: SiteConfiguration, simulation: SimulatedMeterSite? = nil, logger: Logger) {
+        self.init(configuration: configuration, catalog: SiteProfiles.catalog(for: configuration),
+                  pollInterval: .seconds(configuration.balancing.controlIntervalSeconds),
+                  staleAfter: .seconds(configuration.balancing.meterStaleAfterSeconds),
+                  simulation: simulation, logger: logger)
+    }
+
+    /// Polls until graceful shutdown, then closes every bus.
+    public func run() async throws {
+        startedAt = clock.now()
+        logger.info("metering started", metadata: ["devices": "\(devices.count)", "buses": "\(buses.count)"])
+        // Subscribe before polling starts so no update (and no stream end) is missed.
+        var streams: [AsyncStream<MeterUpdate>] = []
+        for poller in pollers { streams.append(await poller.updates()) }
+        await withDiscardingTaskGroup { group in
+            for (index, poller) in pollers.enumerated() {
+                let stream = streams[index]
+                group.addTask { for await update in stream { await self.record(update, index: index) } }
+                group.addTask { await poller.run() }
+            }
+            try? await gracefulShutdown()
+            group.cancelAll()
+        }
+        for bus in buses { await bus.close() }
+        logger.info("metering stopped")
+    }
+
+    private func record(_ update: MeterUpdate, index: Int) {
+        switch update {
+        case let .reading(reading):
+            latest[index] = reading
+            staleNotices[index] = nil
+        case let .stale(notice):
+            staleNotices[index] = notice
+        }
+    }
+
+    /// Every device with its latest values, age and staleness.
+    public func statuses() -> [MeterStatus] {
+        let now = clock.now()
+        return devices.indices.map { index in
+            let reading = latest[index]
+            let age = now.timeIntervalSince(reading?.time ?? startedAt)
+            // A poller that is itself stuck publishes nothing: age alone makes the values stale too.
+            let stale = staleNotices[index] != nil || age >= staleAfter.seconds
+            return MeterStatus(
+                device: devices[index], values: reading?.values ?? [], time: reading?.time, ageSeconds: age,
+                stale: stale, lastError: staleNotices[index]?.lastError ?? (stale ? "no reading for \(Int(age)) s" : nil))
+        }
+    }
+
+    /// The latest status of one device by role and name (e.g. `.grid`, "grid"; `.compartment`, "A1").
+    public func status(role: MeteredDevice.Role, name: String) -> MeterStatus? {
+        statuses().first { $0.device.role == role && $0.device.name == name }
+    }
+}
+
+extension Duration {
+    /// Whole and fractional seconds.
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import Logging
+import OCPP
+
+// Answers to the central system's calls (answered independently of our outstanding call).
+extension OCPPUplink {
+    func answer(_ call: IncomingCall, at now: Instant) async {
+        guard registration != .rejected else {
+            // While Rejected the charge point sends nothing until the retry interval has passed.
+            logger.warning("call from the central system ignored: registration was rejected", metadata: [
+                "action": "\(call.request.action.rawValue)",
+            ])
+            return
+        }
+        let frame: String
+        var afterwards: [OutgoingCall?] = []
+        switch call.request {
+        case .getConfiguration(let request):
+            frame = confirm(call, registry.getConfiguration(request, store: keys))
+        case .changeConfiguration(let request):
+            frame = confirm(call, await changeConfiguration(request, at: now))
+        case .dataTransfer(let request):
+            // No vendor-specific extensions exist on this charge point: UnknownVendorId is the true answer.
+            logger.info("DataTransfer for an unknown vendor", metadata: ["vendorId": "\(request.vendorId)"])
+            frame = confirm(call, DataTransferConfirmation(status: .unknownVendorId))
+        case .triggerMessage(let request):
+            let (confirmation, triggered) = await trigger(request)
+            frame = confirm(call, confirmation)
+            afterwards = triggered
+        default:
+            let action = call.request.action.rawValue
+            logger.info("call not supported yet", metadata: ["action": "\(action)"])
+            frame = RPCFrame.callError(
+                id: call.id, code: .notSupported,
+                description: "\(action) is not supported by this charge point yet (docs/ocpp.md lists what the uplink answers)")
+        }
+        outbox.yield(frame)
+        // A triggered message follows its TriggerMessage.conf.
+        for call in afterwards { await submit(call, at: now) }
+    }
+
+    private func confirm<P: OCPPPayload>(_ call: IncomingCall, _ confirmation: P) -> String {
+        do {
+            return try RPCFrame.callResult(id: call.id, confirmation: confirmation)
+        } catch {
+            logger.error("our confirmation breaks its schema", metadata: ["action": "\(call.request.action.rawValue)", "problem": "\(error)"])
+            return RPCFrame.callError(id: call.id, code: .internalError, description: "confirmation could not be encoded: \(error)")
+        }
+    }
+
+    /// Applies a ChangeConfiguration: the value is committed to the store (with an audit
+    /// record) before the answer goes out, then takes effect where the spec allows it.
+    private func changeConfiguration(_ request: ChangeConfigurationRequest, at now: Instant) async -> ChangeConfigurationConfirmation {
+        if registry.definition(named: request.key)?.key == .securityProfile {
+            // A different profile needs a different URL scheme and credentials from the site file;
+            // accepting a value that would never be applied would be untrue.
+            logger.notice("SecurityProfile change refused: set centralSystem.securityProfile in the site file", metadata: [
+                "request": "\(request)",
+            ])
+            return ChangeConfigurationConfirmation(status: .rejected)
+        }
+        var updated = keys
+        let confirmation = registry.changeConfiguration(request, store: &updated)
+        guard confirmation.status == .accepted || confirmation.status == .rebootRequired,
+              let definition = registry.definition(named: request.key),
+              let value = updated.values[definition.key.rawValue]
+        else {
+            logger.info("configuration change refused", metadata: [
+                "request": "\(request)", "status": "\(confirmation.status.rawValue)",
+            ])
+            return confirmation
+        }
+        do {
+            try store.setOCPPConfigurationValue(value, forKey: definition.key.rawValue)
+            try store.appendAudit(AuditRecord(
+                recordedAt: wallClock(), actor: "central-system", action: "configuration",
+                target: definition.key.rawValue, reason: "\(request) -> \(confirmation.status.rawValue)"))
+        } catch {
+            logger.error("configuration change not stored; answering Rejected", metadata: ["key": "\(definition.key.rawValue)", "error": "\(error)"])
+            return ChangeConfigurationConfirmation(status: .rejected)
+        }
+        keys = updated
+        logger.notice("configuration changed by the central system", metadata: [
+            "request": "\(request)", "status": "\(confirmation.status.rawValue)",
+        ])
+        switch definition.key {
+        case .heartbeatInterval where registration == .accepted:
+            heartbeatDueAt = heartbeatInterval > 0 ? now.advanced(by: .seconds(heartbeatInterval)) : nil
+        case .webSocketPingInterval:
+            await transport.setPingInterval(seconds: registry.integer(.webSocketPingInterval, in: keys) ?? 60)
+        case .authorizationKey:
+            await transport.setAuthorizationKey(value)
+        default:
+            break
+        }
+        return confirmation
+    }
+
+    /// TriggerMessage for what this charge point can send on request now: Heartbeat and
+    /// StatusNotification. The rest answers NotImplemented (a valid TriggerMessage status).
+    private func trigger(_ request: TriggerMessageRequest) async -> (TriggerMessageConfirmation, [OutgoingCall?]) {
+        guard registration == .accepted else { return (TriggerMessageConfirmation(status: .rejected), []) }
+        switch request.requestedMessage {
+        case .heartbeat:
+            return (TriggerMessageConfirmation(status: .accepted), [try? OutgoingCall(HeartbeatRequest())])
+        case .statusNotification:
+            let statuses = await connectors.currentConnectorStatuses()
+            let chargePoint = ConnectorStatus(connectorId: 0, status: .available)
+            guard let connectorId = request.connectorId else {
+                // No connector named: the charge point and every connector.
+                let all = [chargePoint] + statuses.sorted { $0.connectorId < $1.connectorId }
+                return (TriggerMessageConfirmation(status: .accepted), all.map(statusNotification(for:)))
+            }
+            if connectorId == 0 { return (TriggerMessageConfirmation(status: .accepted), [statusNotification(for: chargePoint)]) }
+            guard let status = statuses.first(where: { $0.connectorId == connectorId }) else {
+                return (TriggerMessageConfirmation(status: .rejected), [])
+            }
+            return (TriggerMessageConfirmation(status: .accepted), [statusNotification(for: status)])
+        default:
+            return (TriggerMessageConfirmation(status: .notImplemented), [])
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import Logging
+import OCPP
+
+/// Building the uplink's pieces from the validated site.
+public enum UplinkSetup {
+    /// The configuration keys of this site: one charge point, one connector per compartment and charger.
+    public static func registry(for configuration: SiteConfiguration) -> ConfigurationRegistry {
+        .standard(ChargePointCapabilities(numberOfConnectors: configuration.compartments.count + configuration.chargers.count))
+    }
+
+    /// The stored configuration values, cleaned of anything no longer valid. SecurityProfile
+    /// starts at the site file's profile until the central system raises it.
+    public static func loadKeys(
+        registry: ConfigurationRegistry, store: SiteStore, central: CentralSystemConfiguration, logger: Logger
+    ) -> ConfigurationKeyStore {
+        var values: [String: String]
+        do {
+            values = try store.ocppConfigurationValues()
+        } catch {
+            logger.error("stored configuration keys unreadable; using defaults", metadata: ["error": "\(error)"])
+            values = [:]
+        }
+        if values[StandardConfigurationKey.securityProfile.rawValue] == nil {
+            values[StandardConfigurationKey.securityProfile.rawValue] = String(central.securityProfile)
+        }
+        let (clean, dropped) = registry.sanitized(ConfigurationKeyStore(values: values))
+        if !dropped.isEmpty {
+            logger.warning("stored configuration keys no longer valid were ignored", metadata: ["keys": "\(dropped.joined(separator: ", "))"])
+        }
+        return clean
+    }
+
+    /// BootNotification with the station's vendor, model, serial number and firmware version
+    /// (the build's version when the site file names none); empty optional fields are omitted.
+    public static func bootNotification(for station: StationConfiguration, buildVersion: String) -> BootNotificationRequest {
+        BootNotificationRequest(
+            chargePointVendor: station.vendor, chargePointModel: station.model,
+            chargePointSerialNumber: station.serialNumber.isEmpty ? nil : station.serialNumber,
+            firmwareVersion: station.firmwareVersion.isEmpty ? "edge-agent \(buildVersion)" : station.firmwareVersion)
+    }
+
+    /// The Basic-auth password: the AuthorizationKey the central system set, else the password file.
+    public static func initialPassword(keys: ConfigurationKeyStore, central: CentralSystemConfiguration, logger: Logger) -> String? {
+        if let key = keys.values[StandardConfigurationKey.authorizationKey.rawValue], !key.isEmpty { return key }
+        guard let path = central.passwordFile else { return nil }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            logger.error("password file unreadable; connecting without a password", metadata: ["passwordFile": "\(path)"])
+            return nil
+        }
+        let password = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return password.isEmpty ? nil : password
+    }
+}
