@@ -26,6 +26,12 @@ struct SiteAssembler {
                 ?? (board.isSimulated ? StorageConfiguration.simulatorDefault : StorageConfiguration.boardDefault)),
             logging: document.logging)
         site.profilesFolder = document.profilesFolder
+        site.compartmentHardware = document.compartmentHardware
+        site.keypads = document.keypads.map { keypad in
+            var keypad = keypad
+            if keypad.kind == .serial { keypad.device = serialDevice(keypad.device) }
+            return keypad
+        }
         for index in site.compartments.indices {
             let path = "compartments[\(index)]"
             var compartment = site.compartments[index]

@@ -15,6 +15,10 @@ public struct SiteConfiguration: Sendable, Equatable, Codable {
     /// nil: SMS authorization is off.
     public var sms: SMSConfiguration?
     public var rfidReaders: [RFIDReaderConfiguration]
+    /// Keypads for receipt PINs and compartment numbers.
+    public var keypads: [KeypadConfiguration] = []
+    /// How every compartment's lock, door sensor and relay behave (`compartmentHardware`).
+    public var compartmentHardware = CompartmentHardwareSettings()
     /// The building's emergency input (a fire-alarm contact, `active` = alarm); nil: none.
     public var emergencyInputLine: GPIOLineReference?
     public var api: LocalAPIConfiguration
@@ -264,6 +268,13 @@ public struct RFIDReaderConfiguration: Sendable, Equatable, Codable {
     public var data1Line: GPIOLineReference?
     /// The compartment this reader sits on; nil means it serves the whole locker.
     public var compartment: String?
+    /// serial / input-device: how the reader prints the card number (`hex` or `decimal`).
+    public var format: UIDFormat? = nil
+
+    public enum UIDFormat: String, Sendable, Equatable, Codable, CaseIterable {
+        case hex
+        case decimal
+    }
 }
 
 public struct LocalAPIConfiguration: Sendable, Equatable, Codable {
@@ -301,4 +312,51 @@ public struct LoggingConfiguration: Sendable, Equatable, Codable {
     public var level: String
 
     public static let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+}
+
+/// How the compartments' hardware behaves; one setting for the whole locker, since a locker has one kind of lock.
+public struct CompartmentHardwareSettings: Sendable, Equatable, Codable {
+    public enum LockKind: String, Sendable, Equatable, Codable, CaseIterable {
+        /// A solenoid latch: a pulse of `lockPulseMilliseconds` releases it, closing the door re-latches it.
+        case pulse
+        /// A motor lock or a magnet, held in its locked or unlocked position by the output level.
+        case hold
+    }
+
+    public var lock: LockKind = .pulse
+    /// hold locks: true when the output energized means locked (a magnet); false for a motor lock.
+    public var holdLockedWhenEnergized: Bool = true
+    /// An unlock counts as done when the feedback or the door confirms it within this time.
+    public var unlockConfirmSeconds: Double = 3
+    /// Unlock attempts after the first before the lock is reported jammed.
+    public var unlockRetries: Int = 2
+    /// An unlocked door that nobody opened is locked again after this time.
+    public var relockIfUnopenedSeconds: Double = 15
+    /// A door open longer than this is reported.
+    public var doorLeftOpenSeconds: Double = 120
+    /// Door sensor, lock feedback and emergency inputs must hold a level this long to count.
+    public var debounceMilliseconds: Int = 30
+
+    public init() {}
+}
+
+/// A keypad for receipt PINs and compartment numbers.
+public struct KeypadConfiguration: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Equatable, Codable, CaseIterable {
+        /// ASCII characters on a serial line.
+        case serial
+        /// A USB or matrix keypad on /dev/input/eventN.
+        case inputDevice = "input-device"
+    }
+
+    public var name: String
+    public var kind: Kind
+    public var device: String
+    public var baud: Int?
+    /// The compartment this keypad sits on; nil means it serves the whole locker.
+    public var compartment: String?
+    /// The key that ends an entry (`#` or `enter`).
+    public var endKey: String = "#"
+    /// A partial entry is dropped after this many seconds without a key.
+    public var entryTimeoutSeconds: Double = 10
 }

@@ -14,6 +14,8 @@ struct SiteDocument {
     var balancing = BalancingDefaults.configuration
     var sms: SMSConfiguration?
     var rfidReaders: [RFIDReaderConfiguration] = []
+    var keypads: [KeypadConfiguration] = []
+    var compartmentHardware = CompartmentHardwareSettings()
     var emergencyInputLine: GPIOLineReference?
     var api = LocalAPIConfiguration(host: LocalAPIConfiguration.defaultHost, port: LocalAPIConfiguration.defaultPort)
     var storageFolder: String?
@@ -35,7 +37,7 @@ struct SiteDocumentDecoder {
 
     static let topLevelKeys = [
         "station", "centralSystem", "board", "buses", "compartments", "chargers", "siteMeters",
-        "balancing", "sms", "rfidReaders", "emergencyInputLine", "api", "storage", "logging", "profilesFolder",
+        "balancing", "sms", "rfidReaders", "keypads", "compartmentHardware", "emergencyInputLine", "api", "storage", "logging", "profilesFolder",
     ]
 
     func decode(_ root: Node?) -> SiteDocument {
@@ -86,6 +88,21 @@ struct SiteDocumentDecoder {
         }
         document.rfidReaders = (top.sequence("rfidReaders") ?? []).compactMap { decodeRFIDReader($0.node, path: $0.path) }
         document.emergencyInputLine = line(top, "emergencyInputLine", required: false)
+        document.keypads = (top.sequence("keypads") ?? []).compactMap { decodeKeypad($0.node, path: $0.path) }
+        if let hardware = top.mapping("compartmentHardware", known: [
+            "lock", "holdLockedWhenEnergized", "unlockConfirmSeconds", "unlockRetries", "relockIfUnopenedSeconds",
+            "doorLeftOpenSeconds", "debounceMilliseconds",
+        ]) {
+            var settings = CompartmentHardwareSettings()
+            if hardware.has("lock"), let kind = hardware.choice("lock", CompartmentHardwareSettings.LockKind.self) { settings.lock = kind }
+            settings.holdLockedWhenEnergized = hardware.bool("holdLockedWhenEnergized") ?? settings.holdLockedWhenEnergized
+            settings.unlockConfirmSeconds = hardware.double("unlockConfirmSeconds") ?? settings.unlockConfirmSeconds
+            settings.unlockRetries = hardware.int("unlockRetries") ?? settings.unlockRetries
+            settings.relockIfUnopenedSeconds = hardware.double("relockIfUnopenedSeconds") ?? settings.relockIfUnopenedSeconds
+            settings.doorLeftOpenSeconds = hardware.double("doorLeftOpenSeconds") ?? settings.doorLeftOpenSeconds
+            settings.debounceMilliseconds = hardware.int("debounceMilliseconds") ?? settings.debounceMilliseconds
+            document.compartmentHardware = settings
+        }
         if let api = top.mapping("api", known: ["listen", "token", "tokenFile"]) {
             if let listen = api.string("listen") {
                 if let (host, port) = APIListenAddress.parse(listen) {
@@ -196,7 +213,7 @@ struct SiteDocumentDecoder {
 
     private func decodeRFIDReader(_ node: Node, path: String) -> RFIDReaderConfiguration? {
         guard let item = ConfigurationYAMLMapping(node, path: path, log: log, known: [
-            "name", "kind", "device", "baud", "data0Line", "data1Line", "compartment",
+            "name", "kind", "device", "baud", "data0Line", "data1Line", "compartment", "format",
         ]) else { return nil }
         guard item.has("kind") else {
             item.reportMissing("kind", hint: "serial  # or wiegand, input-device")
@@ -207,7 +224,25 @@ struct SiteDocumentDecoder {
         return RFIDReaderConfiguration(
             name: item.string("name") ?? "rfid-\(index)", kind: kind, device: item.string("device"),
             baud: item.int("baud"), data0Line: line(item, "data0Line", required: false),
-            data1Line: line(item, "data1Line", required: false), compartment: item.string("compartment"))
+            data1Line: line(item, "data1Line", required: false), compartment: item.string("compartment"),
+            format: item.has("format") ? item.choice("format", RFIDReaderConfiguration.UIDFormat.self) : nil)
+    }
+
+    private func decodeKeypad(_ node: Node, path: String) -> KeypadConfiguration? {
+        guard let item = ConfigurationYAMLMapping(node, path: path, log: log, known: [
+            "name", "kind", "device", "baud", "compartment", "endKey", "entryTimeoutSeconds",
+        ]) else { return nil }
+        guard item.has("kind") else {
+            item.reportMissing("kind", hint: "input-device  # or serial")
+            return nil
+        }
+        guard let kind = item.choice("kind", KeypadConfiguration.Kind.self) else { return nil }
+        let index = path.split(separator: "[").last.map { String($0.dropLast()) } ?? "0"
+        return KeypadConfiguration(
+            name: item.string("name") ?? "keypad-\(index)", kind: kind,
+            device: item.requiredString("device", hint: "/dev/input/by-id/usb-keypad-event-kbd") ?? "",
+            baud: item.int("baud"), compartment: item.string("compartment"),
+            endKey: item.string("endKey") ?? "#", entryTimeoutSeconds: item.double("entryTimeoutSeconds") ?? 10)
     }
 }
 

@@ -27,6 +27,8 @@ struct SiteValidator {
         validateBalancing(site)
         if let sms = site.sms { validateSMS(sms) }
         validateRFIDReaders(site)
+        validateKeypads(site)
+        validateCompartmentHardware(site.compartmentHardware)
         validateLines(site)
         validateAPI(site.api)
         if site.storage.folder.isEmpty { report("storage.folder", "must not be empty; e.g. /var/lib/edge-agent") }
@@ -222,6 +224,35 @@ struct SiteValidator {
             case .centralSystem:
                 break
             }
+        }
+    }
+
+    private func validateCompartmentHardware(_ settings: CompartmentHardwareSettings) {
+        let path = "compartmentHardware"
+        checkRange(settings.unlockConfirmSeconds, 0.5...60, "\(path).unlockConfirmSeconds", "unlock confirmation time (s)")
+        checkRange(settings.unlockRetries, 0...10, "\(path).unlockRetries", "unlock retries")
+        checkRange(settings.relockIfUnopenedSeconds, 2...600, "\(path).relockIfUnopenedSeconds", "relock time (s)")
+        checkRange(settings.doorLeftOpenSeconds, 5...86_400, "\(path).doorLeftOpenSeconds", "door-left-open time (s)")
+        checkRange(settings.debounceMilliseconds, 0...1_000, "\(path).debounceMilliseconds", "debounce (ms)")
+    }
+
+    private func validateKeypads(_ site: SiteConfiguration) {
+        for (index, keypad) in site.keypads.enumerated() {
+            let path = "keypads[\(index)]"
+            if let baud = keypad.baud, !Self.baudRates.contains(baud) {
+                report("\(path).baud", "baud \(baud) is not supported; use one of: \(Self.baudRates.map(String.init).joined(separator: ", "))")
+            }
+            if let name = keypad.compartment, site.compartment(named: name) == nil {
+                report("\(path).compartment", "compartment '\(name)' does not exist; use a compartment name, or leave `compartment` out for a keypad that serves the whole locker")
+            }
+            if keypad.endKey != "enter" && keypad.endKey.count != 1 {
+                report("\(path).endKey", "end key '\(keypad.endKey)' must be one character (e.g. #) or `enter`")
+            }
+            checkRange(keypad.entryTimeoutSeconds, 1...120, "\(path).entryTimeoutSeconds", "entry timeout (s)")
+        }
+        let names = site.keypads.map(\.name) + site.rfidReaders.map(\.name)
+        for name in Set(names) where names.filter({ $0 == name }).count > 1 {
+            report("keypads", "reader name '\(name)' is used twice; give every reader and keypad its own name")
         }
     }
 

@@ -14,18 +14,29 @@ public enum HardwareLayout {
         return LineConfig(address: LineAddress(chip: reference.chip ?? defaultChip, line: selector), activeLow: reference.activeLow)
     }
 
-    /// One compartment's lines and behaviour. The lock is a solenoid latch pulsed for `lockPulseMilliseconds`
-    /// (the only lock the site file describes); the other timings are LockerIO's defaults.
-    public static func compartmentConfig(_ compartment: CompartmentConfiguration) -> CompartmentHardwareConfig {
-        CompartmentHardwareConfig(
+    /// One compartment's lines and behaviour: its lines, and the locker-wide lock kind and timings of the
+    /// site file's `compartmentHardware` (a pulse lock is pulsed for the compartment's `lockPulseMilliseconds`).
+    public static func compartmentConfig(
+        _ compartment: CompartmentConfiguration, settings: CompartmentHardwareSettings = CompartmentHardwareSettings()
+    ) -> CompartmentHardwareConfig {
+        let lock: LockActuator = switch settings.lock {
+        case .pulse: .pulse(length: .milliseconds(compartment.lockPulseMilliseconds))
+        case .hold: .hold(lockedWhenEnergized: settings.holdLockedWhenEnergized)
+        }
+        return CompartmentHardwareConfig(
             id: compartment.name,
             lockLine: lineConfig(compartment.lockLine),
             doorLine: lineConfig(compartment.doorSensorLine),
             relayLine: lineConfig(compartment.relayLine),
             lockFeedbackLine: compartment.lockFeedbackLine.map(lineConfig),
             indicatorLine: compartment.indicatorLine.map(lineConfig),
-            lock: .pulse(length: .milliseconds(compartment.lockPulseMilliseconds)),
-            relayAllowedWhileOpen: compartment.chargeWithDoorOpen)
+            lock: lock,
+            unlockConfirmTimeout: .milliseconds(Int64(settings.unlockConfirmSeconds * 1000)),
+            unlockRetries: settings.unlockRetries,
+            relockIfUnopenedAfter: .milliseconds(Int64(settings.relockIfUnopenedSeconds * 1000)),
+            doorLeftOpenAfter: .milliseconds(Int64(settings.doorLeftOpenSeconds * 1000)),
+            relayAllowedWhileOpen: compartment.chargeWithDoorOpen,
+            debounce: .milliseconds(settings.debounceMilliseconds))
     }
 
     /// The simulated board's chips, shaped by its board descriptor: every chip a line names, with as many
@@ -65,6 +76,22 @@ public enum HardwareLayout {
             uses.append(LineUse(role: .emergencyInput, owner: "site", reference: line))
         }
         return uses
+    }
+
+    /// How a card reader prints card numbers, as LockerIO reads them.
+    public static func uidFormat(_ format: RFIDReaderConfiguration.UIDFormat?, default fallback: UIDTextFormat) -> UIDTextFormat {
+        switch format {
+        case .hex: .hex
+        case .decimal: .decimal
+        case nil: fallback
+        }
+    }
+
+    /// A keypad's end key and timeout, as LockerIO's keypad assembler takes them.
+    public static func keypadSettings(_ keypad: KeypadConfiguration) -> KeypadAssembler.Settings {
+        let endKeys: Set<ReaderKey> = keypad.endKey == "enter"
+            ? [.enter] : [.character(keypad.endKey.first ?? "#"), .enter]
+        return KeypadAssembler.Settings(endKeys: endKeys, timeout: .milliseconds(Int64(keypad.entryTimeoutSeconds * 1000)))
     }
 }
 

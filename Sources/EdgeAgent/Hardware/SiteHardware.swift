@@ -89,7 +89,9 @@ public actor SiteHardware {
         self.simulation = simulation
         let gpio: any GPIOBackend = backend ?? simulation ?? LibgpiodBackend(logger: logger)
         compartments = configuration.compartments.map {
-            CompartmentHardware(config: HardwareLayout.compartmentConfig($0), gpio: gpio, logger: logger)
+            CompartmentHardware(
+                config: HardwareLayout.compartmentConfig($0, settings: configuration.compartmentHardware), gpio: gpio,
+                logger: logger)
         }
         emergency = configuration.emergencyInputLine.map {
             EmergencyInput(line: HardwareLayout.lineConfig($0), gpio: gpio, logger: logger)
@@ -110,14 +112,31 @@ public actor SiteHardware {
                 }
             case .serial where simulation == nil:
                 devices.append(.serialCardReader(
-                    id: reader.name, path: reader.device ?? "", settings: SerialSettings(baudRate: reader.baud ?? 9600)))
+                    id: reader.name, path: reader.device ?? "", settings: SerialSettings(baudRate: reader.baud ?? 9600),
+                    format: HardwareLayout.uidFormat(reader.format, default: .hex)))
             case .inputDevice where simulation == nil:
-                devices.append(.inputDeviceCardReader(id: reader.name, path: reader.device ?? ""))
+                devices.append(.inputDeviceCardReader(
+                    id: reader.name, path: reader.device ?? "", format: HardwareLayout.uidFormat(reader.format, default: .decimal)))
             case .serial, .inputDevice:
                 break  // no device file in the simulation: cards are handed to the reader stream directly
             }
             if simulation != nil {
                 keypads[reader.name] = SimulatedKeypad(readerID: reader.name) { continuation.yield($0) }
+            }
+        }
+        for keypad in configuration.keypads {
+            if simulation != nil {
+                keypads[keypad.name] = SimulatedKeypad(readerID: keypad.name) { continuation.yield($0) }
+                continue
+            }
+            let settings = HardwareLayout.keypadSettings(keypad)
+            switch keypad.kind {
+            case .serial:
+                devices.append(.serialKeypad(
+                    id: keypad.name, path: keypad.device, settings: SerialSettings(baudRate: keypad.baud ?? 9600),
+                    keypad: settings))
+            case .inputDevice:
+                devices.append(.inputDeviceKeypad(id: keypad.name, path: keypad.device, keypad: settings))
             }
         }
         wiegandReaders = wiegand
