@@ -33,8 +33,7 @@ struct UplinkQueueTests {
         #expect(stop.payload["transactionId"]?.intValue == 4711)
         #expect(stop.payload["timestamp"]?.stringValue == OCPPDate.string(from: testEpoch.addingTimeInterval(120)))
         second.reply(stop, "{}")
-        try await second.settle()
-        #expect(await second.uplink.queueDepth() == 0)
+        try await second.eventually("the queue is empty") { await second.uplink.queueDepth() == 0 }
         #expect(try second.store.transactionIdMap().centralIDs.isEmpty)
         await second.stop()
         first.store.close()
@@ -70,6 +69,22 @@ struct UplinkQueueTests {
         await harness.stop()
     }
 
+    @Test func aMissingAnswerIsRetriedWithoutCountingAnAttempt() async throws {
+        let harness = try UplinkHarness.start()
+        try await harness.connectAndBoot()
+        _ = try await harness.uplink.enqueueStartTransaction(connectorId: 1, idTag: "T", meterStart: 0, timestamp: testEpoch)
+        let first = try await harness.expectCall("StartTransaction")
+        let timedOutAt = ContinuousClock.now.advanced(by: .seconds(31))  // past the 30 s response timeout
+        await harness.uplink.tick(at: timedOutAt)
+        harness.reply(first, #"{"idTagInfo":{"status":"Accepted"},"transactionId":1}"#)  // too late: dropped
+        try await harness.expectSilence()
+        #expect(try harness.store.queuedMessages().first?.attempts == 0)
+        await harness.uplink.tick(at: timedOutAt.advanced(by: .seconds(61)))  // TransactionMessageRetryInterval
+        let again = try await harness.expectCall("StartTransaction")
+        #expect(again.payload == first.payload)
+        await harness.stop()
+    }
+
     @Test func callErrorsCountAndStartTransactionIsNeverDiscarded() async throws {
         let harness = try UplinkHarness.start()
         try await harness.connectAndBoot()
@@ -80,12 +95,12 @@ struct UplinkQueueTests {
         let local = try await harness.uplink.enqueueStartTransaction(connectorId: 1, idTag: "T", meterStart: 0, timestamp: testEpoch)
         try await harness.uplink.enqueueMeterValues(localTransactionId: local, connectorId: 1, meterValue: meterValue)
         harness.callError(try await harness.expectCall("StartTransaction"))
-        try await harness.settle()
+        try await harness.eventually("the failed attempt is counted") { try harness.store.queuedMessages().first?.attempts == 1 }
         await harness.uplink.tick(at: .now.advanced(by: .seconds(5)))
         try await harness.expectSilence()  // retry after 10 s x attempt 1
         await harness.uplink.tick(at: .now.advanced(by: .seconds(11)))
         harness.callError(try await harness.expectCall("StartTransaction"))
-        try await harness.settle()
+        try await harness.eventually("the second attempt is counted") { try harness.store.queuedMessages().first?.attempts == 2 }
         // Attempts used up: a StartTransaction stays queued and is retried at the longest interval.
         #expect(try harness.store.queuedMessages().map(\.attempts) == [2, 0])
         await harness.uplink.tick(at: .now.advanced(by: .seconds(15)))
@@ -95,11 +110,12 @@ struct UplinkQueueTests {
         harness.reply(start, #"{"idTagInfo":{"status":"Accepted"},"transactionId":5}"#)
         // MeterValues are discarded after their attempts (audited).
         harness.callError(try await harness.expectCall("MeterValues"))
-        try await harness.settle()
+        try await harness.eventually("the failed MeterValues attempt is counted") {
+            try harness.store.queuedMessages().first?.attempts == 1
+        }
         await harness.uplink.tick(at: .now.advanced(by: .seconds(11)))
         harness.callError(try await harness.expectCall("MeterValues"))
-        try await harness.settle()
-        #expect(await harness.uplink.queueDepth() == 0)
+        try await harness.eventually("the MeterValues are discarded") { await harness.uplink.queueDepth() == 0 }
         #expect(try harness.store.auditRecords().first?.action == "discard-meter-values")
         await harness.stop()
     }

@@ -24,7 +24,7 @@ struct UplinkRegistrationTests {
         try await harness.settle()
         #expect(await harness.uplink.state().state == .connecting)
         harness.transport.failAttempt("connection refused")
-        try await harness.settle()
+        try await harness.eventually("offline after the failed attempt") { await harness.uplink.state().state == .offline }
         #expect(await harness.uplink.state() == UplinkSnapshot(
             state: .offline, lastMessageAt: nil, queueDepth: 0, detail: "connection refused"))
         await harness.stop()
@@ -112,8 +112,7 @@ struct UplinkRegistrationTests {
         #expect(change.payload["status"]?.stringValue == "Charging")
         harness.reply(change, "{}")
         harness.transport.disconnect()
-        try await harness.settle()
-        #expect(await harness.uplink.state().state == .offline)
+        try await harness.eventually("offline after the disconnect") { await harness.uplink.state().state == .offline }
         harness.connectors.change(ConnectorStatus(connectorId: 1, status: .finishing))
         harness.connectors.change(ConnectorStatus(connectorId: 1, status: .available))
         try await harness.expectSilence()  // nothing piles up while offline

@@ -177,7 +177,20 @@ struct UplinkHarness {
         #expect(cursor.pending(available: transport.sent.count) == 0, "unexpected frames: \(transport.sent)")
     }
 
-    /// Lets the event loop drain what was delivered so far.
+    /// Waits until `condition` holds, checking every 10 ms for up to 10 s, so a slow machine delays a test
+    /// instead of failing it; records an issue if it never holds.
+    func eventually(
+        _ what: String, sourceLocation: SourceLocation = #_sourceLocation, _ condition: () async throws -> Bool
+    ) async throws {
+        let deadline = ContinuousClock.now.advanced(by: .seconds(10))
+        while ContinuousClock.now < deadline {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        Issue.record("never happened within 10 s: \(what)", sourceLocation: sourceLocation)
+    }
+
+    /// Lets the event loop drain what was delivered so far; only for checking that nothing else happens.
     func settle() async throws {
         try await Task.sleep(for: .milliseconds(100))
         _ = await uplink.queueDepth()
@@ -200,7 +213,9 @@ struct UplinkHarness {
         let boot = try await expectCall("BootNotification")
         reply(boot, #"{"status":"\#(status)","currentTime":"\#(currentTime)","interval":\#(interval)}"#)
         guard status == "Accepted" else {
-            try await settle()
+            try await eventually("the uplink took the \(status) boot answer") {
+                [.pending, .rejected].contains(await uplink.state().state)
+            }
             return []
         }
         var notifications: [SentFrame] = []

@@ -32,7 +32,7 @@ def line(daemon, name):
     return next(l for l in body["lines"] if l["line"] == name)
 
 
-def eventually(check, timeout=5.0):
+def eventually(check, timeout=15.0):
     deadline = time.monotonic() + timeout
     while True:
         value = check()
