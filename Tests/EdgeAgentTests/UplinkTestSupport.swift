@@ -155,13 +155,14 @@ struct UplinkHarness {
 
     /// The next frame the uplink sends.
     func next() async throws -> SentFrame {
-        let deadline = ContinuousClock.now.advanced(by: .seconds(5))
+        // Generous: on a loaded 2-core machine the uplink may be slow; a healthy run returns in milliseconds.
+        let deadline = ContinuousClock.now.advanced(by: .seconds(30))
         while ContinuousClock.now < deadline {
             let sent = transport.sent
             if let index = cursor.take(available: sent.count) { return try SentFrame(sent[index]) }
             try await Task.sleep(for: .milliseconds(5))
         }
-        throw SentFrameError.timedOut("no frame from the uplink within 5 s; sent so far: \(transport.sent)")
+        throw SentFrameError.timedOut("no frame from the uplink within 30 s; sent so far: \(transport.sent)")
     }
 
     /// The next frame, which must be a CALL of `action`.

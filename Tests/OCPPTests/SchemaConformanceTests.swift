@@ -22,7 +22,7 @@ struct SchemaConformanceTests {
     }
 
     @Test("samples and schemas conform (validated by jsonschema in Python)")
-    func conformsToOfficialSchemas() throws {
+    func conformsToOfficialSchemas() async throws {
         guard let python = Self.python(), FileManager.default.isExecutableFile(atPath: python.path) else {
             Issue.record("No Python found for schema validation (EDGE_AGENT_PYTHON or .venv/bin/python). Run `make test`, which sets up .venv with the ocpp package.")
             return
@@ -55,8 +55,15 @@ struct SchemaConformanceTests {
         process.standardOutput = output
         process.standardError = output
         try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        // Reading and waiting block; do it on a thread of its own so the test does not hold one of the few
+        // cooperative threads that every other test (and the code under test) needs.
+        let text = await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
+            Thread.detachNewThread {
+                let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                process.waitUntilExit()
+                continuation.resume(returning: text)
+            }
+        }
         #expect(process.terminationStatus == 0, "schema validation failed (status \(process.terminationStatus); status 2 means run `make test` to set up .venv):\n\(text)")
     }
 }

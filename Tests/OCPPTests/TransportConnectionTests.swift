@@ -99,9 +99,11 @@ struct TransportConnectionTests {
     }
 
     @Test func connectionRefusedIsNamed() async throws {
-        let peer = try await PythonPeer.start(identity: "CP1")
-        let port = peer.port
-        peer.kill()  // nothing listens on this port any more
+        // A port bound but not listening refuses connections, and stays ours for the whole test (a port freed
+        // by killing a server could be taken by another test running in parallel).
+        let reserved = try ReservedPort()
+        defer { reserved.release() }
+        let port = reserved.port
         let harness = ConnectionHarness(configuration(port: port, identity: "CP1"))
         let reason = try await harness.nextDisconnect()
         #expect(reason == .connectFailed(.connectionRefused(host: "127.0.0.1", port: port)))

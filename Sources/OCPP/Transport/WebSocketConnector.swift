@@ -188,9 +188,11 @@ enum WebSocketConnector {
             return .timedOut(host: endpoint.host, port: endpoint.port, after: timeout)
         }
         if error is SocketAddressError { return .dnsFailure(host: endpoint.host) }
-        if let error = error as? NIOSSLError, case .uncleanShutdown = error {
-            // Typical for a server that wants a client certificate: with TLS 1.3 it hangs up after
-            // the handshake instead of sending an alert.
+        // Typical for a server that wants a client certificate: with TLS 1.3 it hangs up after the handshake
+        // instead of sending an alert, seen as an unclean shutdown or, depending on timing, a reset.
+        let hungUp = (error as? NIOSSLError).map { if case .uncleanShutdown = $0 { true } else { false } } ?? false
+        let reset = (error as? IOError).map { $0.errnoCode == ECONNRESET || $0.errnoCode == EPIPE } ?? false
+        if hungUp || (endpoint.usesTLS && reset) {
             return .tlsHandshakeFailed(
                 host: endpoint.host, failure: .other,
                 detail: "the server closed the connection during the TLS handshake; it may require a client "
