@@ -10,7 +10,7 @@ BIN          := .build/debug/edge-agent
 APT_PACKAGES := pkg-config openssl libgpiod-dev libmodbus-dev libsqlite3-dev libssl-dev socat python3-venv
 SUDO         := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test build build-tests release deps deps-system deps-python swift-test e2e-test clean
+.PHONY: run test build build-tests release deps deps-system deps-python swift-test e2e-test clean bench
 
 run: deps-system build
 	@$(BIN) token >/dev/null
@@ -27,8 +27,10 @@ build: deps-system
 build-tests: deps-system
 	$(SWIFT) build --build-tests
 
+# One test at a time: many tests run real peers and real timers, and on a 2-core machine running them
+# side by side starves the few threads Swift concurrency has (the whole suite still takes under a minute).
 swift-test: deps-python build-tests
-	EDGE_AGENT_PYTHON=$(abspath $(VENV_PYTHON)) $(SWIFT) test --skip-build
+	EDGE_AGENT_PYTHON=$(abspath $(VENV_PYTHON)) $(SWIFT) test --skip-build --no-parallel
 
 e2e-test: deps-python build-tests
 	EDGE_AGENT_BIN=$(abspath $(BIN)) $(VENV_PYTHON) -m pytest -q Tests/EndToEnd
@@ -56,6 +58,14 @@ $(VENV)/.installed: Tests/EndToEnd/requirements.txt | deps-system
 	test -x $(VENV_PYTHON) || $(PYTHON) -m venv $(VENV)
 	$(VENV_PYTHON) -m pip install -q --disable-pip-version-check -r Tests/EndToEnd/requirements.txt
 	touch $@
+
+# Modbus poll-cycle benchmarks (Benchmarks/run.sh), on an optimized build; not part of `make test`.
+bench: deps
+	$(SWIFT) build -c release --product edge-agent
+	@mkdir -p .build/bench
+	cc -O2 -o .build/bench/modbus_loop Benchmarks/modbus_loop.c $$(pkg-config --cflags --libs libmodbus)
+	Benchmarks/run.sh .build/release/edge-agent $(VENV_PYTHON) .build/bench/modbus_loop
+	.build/release/edge-agent bench ocpp --python $(VENV_PYTHON) --benchmarks Benchmarks
 
 clean:
 	rm -rf .build $(VENV)

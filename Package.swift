@@ -89,8 +89,9 @@ let package = Package(
         .executableTarget(
             name: "edge-agent",
             dependencies: [
-                "EdgeAgent",
+                "EdgeAgent", "MeterBus", "OCPP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 

@@ -47,6 +47,10 @@ extension EdgeAgentCommand {
             do {
                 reading = try await MeterBus.ReadMeter.readOnce(
                     busURL: bus, unit: unit, profileName: profile, catalog: catalog)
+            } catch let MeterError.transport(.busUnavailable(detail, bus)) {
+                // The daemon retries a lost bus; a one-shot read says what to check instead.
+                fail("cannot open bus \(bus): \(detail); check the address and port (tcp) or the device path, "
+                    + "its permissions and that no other program holds it (rtu)")
             } catch {
                 fail("\(error)")
             }

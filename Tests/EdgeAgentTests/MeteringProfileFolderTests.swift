@@ -53,17 +53,19 @@ struct MeteringProfileFolderTests {
     func invalidProfileFile() throws {
         let folder = makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try Self.customProfile.write(toFile: folder + "/acme.yaml", atomically: true, encoding: .utf8)
+        let profiles = folder + "/profiles"
+        try FileManager.default.createDirectory(atPath: profiles, withIntermediateDirectories: true)
+        try Self.customProfile.write(toFile: profiles + "/acme.yaml", atomically: true, encoding: .utf8)
         try "name: broken-meter\nmanufacturer: X\nmodel: Y\nvalues:\n  - {name: p, address: 0, type: float99}\n"
-            .write(toFile: folder + "/broken.yaml", atomically: true, encoding: .utf8)
-        let path = try Self.writeSite(in: folder, profile: "acme-m1", profilesFolder: folder)
+            .write(toFile: profiles + "/broken.yaml", atomically: true, encoding: .utf8)
+        let path = try Self.writeSite(in: folder, profile: "acme-m1", profilesFolder: profiles)
         let error = try #require(throws: ConfigurationError.self) {
             try SiteConfigurationLoader.loadSite(path: path, overrides: .none)
         }
         #expect(error.problems.count == 1)
         let problem = try #require(error.problems.first)
         #expect(problem.path == "profilesFolder")
-        #expect(problem.message.contains(folder + "/broken.yaml"))
+        #expect(problem.message.contains(profiles + "/broken.yaml"))
         #expect(problem.message.contains("float99"))
     }
 

@@ -63,10 +63,14 @@ struct MeteringServiceTests {
         #expect(grid.values.contains { $0.measurand == .powerActiveImport && $0.phase == nil })
 
         try await simulation.setFault(unit: 11, fault: "silent")
-        #expect(await Self.eventually { await metering.status(role: .compartment, name: "A1")?.stale == true })
+        // Stale by age first, then with the poller's notice naming the failed request.
+        #expect(await Self.eventually {
+            let status = await metering.status(role: .compartment, name: "A1")
+            return status?.stale == true && status?.lastError?.contains("unit 11") == true
+        })
         let stale = try #require(await metering.status(role: .compartment, name: "A1"))
         #expect(stale.ageSeconds >= 1)
-        #expect(stale.lastError?.contains("unit 11") == true)
+        #expect(stale.values.contains { $0.name == "power" && $0.value == 432.5 })
         // The rest of the bus keeps answering.
         #expect(await metering.status(role: .compartment, name: "A2")?.stale == false)
 

@@ -66,31 +66,25 @@ public actor MeteringService: Service {
         self.startedAt = clock.now()
     }
 
-    /// The service for a site: polls every `controlIntervalSeconds`, stale after `meterStaleAfterSeconds`.
-    public init(configuration: SiteConfiguration, simulation: SimulatedMeterSite? = nil, logger: Logger) {
-        self.init(configuration: configuration, catalog: SiteProfiles.catalog(for: configuration),
-                  pollInterval: .seconds(configuration.balancing.controlIntervalSeconds),
-                  staleAfter: .seconds(configuration.balancing.meterStaleAfterSeconds),
-                  simulation: simulation, logger: logger)
-    }
-
-    /// Polls until graceful shutdown, then closes every bus.
+    /// Polls until graceful shutdown. Stopping does not wait for reads in flight: on a silent bus each can take
+    /// a full timeout (times retries), queued behind each other; the buses close once they are done.
     public func run() async throws {
         startedAt = clock.now()
         logger.info("metering started", metadata: ["devices": "\(devices.count)", "buses": "\(buses.count)"])
-        // Subscribe before polling starts so no update (and no stream end) is missed.
-        var streams: [AsyncStream<MeterUpdate>] = []
-        for poller in pollers { streams.append(await poller.updates()) }
-        await withDiscardingTaskGroup { group in
-            for (index, poller) in pollers.enumerated() {
-                let stream = streams[index]
-                group.addTask { for await update in stream { await self.record(update, index: index) } }
-                group.addTask { await poller.run() }
-            }
-            try? await gracefulShutdown()
-            group.cancelAll()
+        var tasks: [Task<Void, Never>] = []
+        for (index, poller) in pollers.enumerated() {
+            // Subscribe before polling starts so no update is missed.
+            let stream = await poller.updates()
+            tasks.append(Task { for await update in stream { self.record(update, index: index) } })
+            tasks.append(Task { await poller.run() })
         }
-        for bus in buses { await bus.close() }
+        try? await gracefulShutdown()
+        for task in tasks { task.cancel() }
+        let buses = self.buses
+        Task {
+            for task in tasks { await task.value }
+            for bus in buses { await bus.close() }
+        }
         logger.info("metering stopped")
     }
 

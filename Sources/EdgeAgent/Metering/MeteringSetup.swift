@@ -20,17 +20,23 @@ enum MeteringSetup {
 
     static func start(configuration: SiteConfiguration, logger: Logger) async -> Parts {
         let meterLogger = logger.with(label: "edge-agent.metering")
-        let simulation = await startSimulation(configuration: configuration, logger: meterLogger)
-        let service = MeteringService(configuration: configuration, simulation: simulation, logger: meterLogger)
+        let catalog = SiteProfiles.catalog(for: configuration)
+        let simulation = await startSimulation(configuration: configuration, catalog: catalog, logger: meterLogger)
+        let service = MeteringService(
+            configuration: configuration, catalog: catalog,
+            pollInterval: .seconds(configuration.balancing.controlIntervalSeconds),
+            staleAfter: .seconds(configuration.balancing.meterStaleAfterSeconds),
+            simulation: simulation, logger: meterLogger)
         return Parts(service: service, simulation: simulation)
     }
 
     /// A simulator that cannot bind (the port is taken, e.g. by `edge-agent simulate-modbus`) is not fatal:
     /// the daemon then polls whatever serves that address, and its meters go stale if nothing does.
-    private static func startSimulation(configuration: SiteConfiguration, logger: Logger) async -> SimulatedMeterSite? {
+    private static func startSimulation(configuration: SiteConfiguration, catalog: ProfileCatalog, logger: Logger) async
+        -> SimulatedMeterSite?
+    {
         guard let bus = SimulatedMeterSite.simulatedBus(of: configuration) else { return nil }
-        let devices = SimulatedMeterSite.devices(
-            of: configuration, bus: bus.name, catalog: SiteProfiles.catalog(for: configuration))
+        let devices = SimulatedMeterSite.devices(of: configuration, bus: bus.name, catalog: catalog)
         do {
             let simulation = try SimulatedMeterSite(
                 devices: devices, host: bus.host, port: bus.port, start: Date(), logger: logger)

@@ -16,7 +16,8 @@ public enum SiteProfiles {
     /// Loads the catalog for a folder (nil: shipped profiles only). Never throws: a broken
     /// folder falls back to the shipped profiles plus the folder's valid files, with the problems listed.
     public static func load(folder: String?) -> Loaded {
-        let shipped = (try? ProfileCatalog.shipped()) ?? emptyCatalog()
+        // The shipped profiles parse (MeterBus's tests check each one); failing here means a broken build.
+        guard let shipped = try? ProfileCatalog.shipped() else { preconditionFailure("shipped device profiles do not parse") }
         guard let folder else { return Loaded(catalog: shipped, names: Set(shipped.names), problems: []) }
         do {
             let catalog = try ProfileCatalog(directory: folder)
@@ -70,10 +71,5 @@ public enum SiteProfiles {
         if written.hasPrefix("/") { return written }
         let base = (path as NSString).deletingLastPathComponent
         return URL(fileURLWithPath: (base.isEmpty ? "." : base) + "/" + written).standardizedFileURL.path
-    }
-
-    private static func emptyCatalog() -> ProfileCatalog {
-        // Shipped profiles are tested to parse; this only keeps the signature non-throwing.
-        preconditionFailure("the shipped device profiles do not parse; this build is broken")
     }
 }
