@@ -51,6 +51,10 @@ class _StationHandler(ChargePoint):
     def on_status(self, **kwargs):
         return call_result.StatusNotification()
 
+    @on(Action.authorize)
+    def on_authorize(self, id_tag, **kwargs):
+        return call_result.Authorize(id_tag_info=self.system.id_tag_info(id_tag))
+
     @on(Action.start_transaction)
     def on_start(self, **kwargs):
         self.system.next_transaction_id += 1
@@ -121,6 +125,8 @@ class CentralSystem:
         self.connections = []  # request paths of accepted connections
         self.refused = []  # (path, reason) of refused upgrade requests
         self.next_transaction_id = 1000
+        # Authorize answers: idTag -> idTagInfo dict; any other idTag is Invalid.
+        self.id_tags = {}
         self._lock = threading.Lock()
         self._loop = None
         self._thread = None
@@ -204,6 +210,10 @@ class CentralSystem:
     def _record(self, direction, text):
         with self._lock:
             self.frames.append(Frame(direction, text))
+
+    def id_tag_info(self, id_tag):
+        with self._lock:
+            return dict(self.id_tags.get(id_tag, {"status": "Invalid"}))
 
     def _next_boot_answer(self):
         with self._lock:

@@ -19,6 +19,8 @@ public struct SiteConfiguration: Sendable, Equatable, Codable {
     public var keypads: [KeypadConfiguration] = []
     /// How every compartment's lock, door sensor and relay behave (`compartmentHardware`).
     public var compartmentHardware = CompartmentHardwareSettings()
+    /// How sessions run: restart policy, timeouts, limits (`sessions`, Sessions/SessionConfiguration.swift).
+    public var sessions = SessionConfiguration()
     /// The building's emergency input (a fire-alarm contact, `active` = alarm); nil: none.
     public var emergencyInputLine: GPIOLineReference?
     public var api: LocalAPIConfiguration

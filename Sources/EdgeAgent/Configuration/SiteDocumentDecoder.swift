@@ -16,6 +16,7 @@ struct SiteDocument {
     var rfidReaders: [RFIDReaderConfiguration] = []
     var keypads: [KeypadConfiguration] = []
     var compartmentHardware = CompartmentHardwareSettings()
+    var sessions = SessionConfiguration()
     var emergencyInputLine: GPIOLineReference?
     var api = LocalAPIConfiguration(host: LocalAPIConfiguration.defaultHost, port: LocalAPIConfiguration.defaultPort)
     var storageFolder: String?
@@ -37,7 +38,7 @@ struct SiteDocumentDecoder {
 
     static let topLevelKeys = [
         "station", "centralSystem", "board", "buses", "compartments", "chargers", "siteMeters",
-        "balancing", "sms", "rfidReaders", "keypads", "compartmentHardware", "emergencyInputLine", "api", "storage", "logging", "profilesFolder",
+        "balancing", "sms", "rfidReaders", "keypads", "compartmentHardware", "sessions", "emergencyInputLine", "api", "storage", "logging", "profilesFolder",
     ]
 
     func decode(_ root: Node?) -> SiteDocument {
@@ -102,6 +103,28 @@ struct SiteDocumentDecoder {
             settings.doorLeftOpenSeconds = hardware.double("doorLeftOpenSeconds") ?? settings.doorLeftOpenSeconds
             settings.debounceMilliseconds = hardware.int("debounceMilliseconds") ?? settings.debounceMilliseconds
             document.compartmentHardware = settings
+        }
+        if let sessions = top.mapping("sessions", known: [
+            "restartTransactions", "connectionTimeOutSeconds", "meterValueSampleIntervalSeconds", "lockConfirmSeconds",
+            "chargeCompleteBelowWatts", "chargeCompleteAfterSeconds", "switchOffWhenComplete", "maxOccupancySeconds",
+            "maxEnergyWh", "keepFreeCompartmentsUnlocked",
+        ]) {
+            var settings = SessionConfiguration()
+            if sessions.has("restartTransactions"), let policy = sessions.choice("restartTransactions", RestartTransactionPolicy.self) {
+                settings.restartTransactions = policy
+            }
+            settings.connectionTimeOutSeconds = sessions.double("connectionTimeOutSeconds") ?? settings.connectionTimeOutSeconds
+            settings.meterValueSampleIntervalSeconds =
+                sessions.double("meterValueSampleIntervalSeconds") ?? settings.meterValueSampleIntervalSeconds
+            settings.lockConfirmSeconds = sessions.double("lockConfirmSeconds") ?? settings.lockConfirmSeconds
+            settings.chargeCompleteBelowWatts = sessions.double("chargeCompleteBelowWatts")
+            settings.chargeCompleteAfterSeconds = sessions.double("chargeCompleteAfterSeconds") ?? settings.chargeCompleteAfterSeconds
+            settings.switchOffWhenComplete = sessions.bool("switchOffWhenComplete") ?? settings.switchOffWhenComplete
+            settings.maxOccupancySeconds = sessions.double("maxOccupancySeconds")
+            settings.maxEnergyWh = sessions.double("maxEnergyWh")
+            settings.keepFreeCompartmentsUnlocked =
+                sessions.bool("keepFreeCompartmentsUnlocked") ?? settings.keepFreeCompartmentsUnlocked
+            document.sessions = settings
         }
         if let api = top.mapping("api", known: ["listen", "token", "tokenFile"]) {
             if let listen = api.string("listen") {

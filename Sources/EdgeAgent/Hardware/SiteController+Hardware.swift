@@ -76,6 +76,7 @@ extension SiteController {
     func hardwareStatusChanged(_ name: String, _ status: CompartmentStatus) {
         hardwareView.statuses[name] = status
         refreshCompartmentState(name)
+        sessionHardwareChanged(name, status)
     }
 
     /// Rebuilds the status line of one compartment from what the hardware and the controller know.
@@ -91,8 +92,13 @@ extension SiteController {
         state.fault = faults.first
         state.emergency = status.emergency
         state.indicator = status.indicator.rawValue
-        // Sessions (Preparing, Charging, ...) are not part of this build; the hardware decides the rest.
-        state.status = !faults.isEmpty ? "Faulted" : status.emergency ? "Unavailable" : "Available"
+        // Hardware faults and the emergency input override what the session shows (Preparing, Charging, ...).
+        state.status = !faults.isEmpty ? "Faulted" : status.emergency ? "Unavailable" : sessionConnectorStatus(name)
+        if faults.isEmpty, let sessionFault = sessionView.machines[name]?.fault {
+            state.fault = sessionFault.rawValue
+            state.faults = [sessionFault.rawValue]
+        }
+        state.session = sessionSummary(name)
         compartmentStates[connectorId] = state
     }
 
@@ -107,6 +113,11 @@ extension SiteController {
             resolveUnlockWaiters(name, with: .confirmed(by.rawValue))
         case .lockJammed:
             resolveUnlockWaiters(name, with: .jammed)
+        case .forcedOpen:
+            sessionDoorMoved(name, closed: false)
+            sessionInput(name, .forcedOpen)
+        case .doorOpened, .doorClosed:
+            sessionDoorMoved(name, closed: event == .doorClosed)
         default:
             break
         }
@@ -130,6 +141,7 @@ extension SiteController {
         hardwareView.record(SiteEvent(
             at: Date(), source: .emergencyInput, kind: active ? "emergencyActive" : "emergencyReleased", detail: reason))
         logger.log(level: active ? .critical : .notice, "\(reason)")
+        if active { sessionEmergency() }
     }
 
     func readerEvent(_ event: ReaderEvent) {
@@ -139,6 +151,7 @@ extension SiteController {
         logger.info("reader event", metadata: [
             "reader": "\(event.readerID)", "kind": "\(siteEvent.kind)", "idTag": "\(siteEvent.idTag ?? "-")",
         ])
+        sessionReaderEvent(event, compartment: compartment)
     }
 
     /// The most recent hardware events, newest first.
@@ -164,6 +177,8 @@ extension SiteController {
             throw .store(error)
         }
         logger.notice("operator unlock", metadata: ["compartment": "\(compartment.name)", "actor": "\(actor)"])
+        // An open session ends first (committed, socket off, StopTransaction queued), then the lock moves.
+        await sessionOperatorUnlocked(compartment.name)
         let policy = device.config.policy
         let patience = policy.unlockConfirmTimeout * (policy.unlockRetries + 1) + .seconds(2)
         let waiter = hardwareView.nextWaiter
@@ -209,6 +224,7 @@ extension SiteController {
         }
         await device.clearFaults()
         hardwareView.controllerFaults[compartment.name] = nil
+        sessionView.machines[compartment.name]?.clearFault()
         if let status = await device.status { hardwareStatusChanged(compartment.name, status) }
         return compartmentStates[compartment.connectorId]
     }

@@ -20,9 +20,11 @@ public enum LocalAPI {
             await site.status()
         }
         addHardwareRoutes(to: v1, site: site)
+        addSessionRoutes(to: v1, site: site)
         addSimulationRoutes(to: v1, site: site)
         addMeterRoutes(to: v1, site: site)
         addSimulatedMeterRoutes(to: v1, site: site)
+        addAuthorizationRoutes(to: v1, site: site)
         return router
     }
 

@@ -66,10 +66,23 @@ public struct Daemon: Sendable {
             throw DaemonError.hardware(error)
         }
         let metering = await MeteringSetup.start(configuration: configuration, logger: logger)
+        let authorizer = AuthorizationSetup.makeAuthorizer(
+            configuration: configuration, store: store, logger: logger.with(label: "edge-agent.authorization"))
         let site = SiteController(
             configuration: configuration, store: store, runStart: runStart, startedAt: startedAt,
-            logger: logger.with(label: "edge-agent.site"), hardware: hardware, metering: metering.service)
+            logger: logger.with(label: "edge-agent.site"), hardware: hardware, metering: metering.service,
+            authorizer: authorizer)
         await site.followHardware()
+        // The uplink is built before the sessions are reconciled (they queue transactions through it) and runs
+        // later as a service.
+        let uplink = configuration.centralSystem.map { central in
+            UplinkSetup.makeUplink(
+                configuration: configuration, central: central, store: store, site: site, buildVersion: Self.version,
+                logger: logger)
+        }
+        if let uplink { await authorizer.attach(centralSystem: uplink) }
+        // Stored sessions are reconciled with the hardware before the API or the uplink can act on anything.
+        await site.startSessions(uplink: uplink, settings: SessionSettings(configuration: configuration))
         let router = LocalAPI.router(site: site, token: token, version: Self.version, startedAt: startedAt)
         let api = LocalAPI.application(
             router: router, host: configuration.api.host, port: configuration.api.port,
@@ -86,10 +99,8 @@ public struct Daemon: Sendable {
         // The OCPP uplink runs only when the site names a central system; it stops after the API, before the site.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: site)]
         services += metering.services(site: site)
-        if let central = configuration.centralSystem {
-            services.append(.init(service: UplinkSetup.makeUplink(
-                configuration: configuration, central: central, store: store, site: site, buildVersion: Self.version,
-                logger: logger)))
+        if let uplink {
+            services.append(.init(service: uplink))
         }
 
         // Services stop in reverse order: the API closes first, the site controller last, so no request

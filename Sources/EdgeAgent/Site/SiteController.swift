@@ -22,11 +22,16 @@ public actor SiteController: Service {
     public nonisolated let hardware: SiteHardware?
     /// What the controller has seen of the hardware (SiteController+Hardware.swift).
     var hardwareView = HardwareView()
+    /// The compartments' session machines and what drives them (Sessions/SiteController+Sessions.swift).
+    var sessionView = SessionView()
     /// The site's Modbus devices: latest readings and staleness (Metering/MeteringService.swift); nil without metering.
     public nonisolated let metering: MeteringService?
+    /// Decides whether an idTag may start or end a session (Authorization/Authorizer.swift); nil in tests without it.
+    public nonisolated let authorizer: (any IdTagAuthorizing)?
 
     public init(configuration: SiteConfiguration, store: SiteStore, runStart: RunStart, startedAt: Date, logger: Logger,
-                hardware: SiteHardware? = nil, metering: MeteringService? = nil) {
+                hardware: SiteHardware? = nil, metering: MeteringService? = nil, authorizer: (any IdTagAuthorizing)? = nil) {
+        self.authorizer = authorizer
         self.hardware = hardware
         self.metering = metering
         self.configuration = configuration
@@ -63,6 +68,7 @@ public actor SiteController: Service {
     func shutDown() {
         guard !stopped else { return }
         stopped = true
+        stopSessions()
         for key in compartmentStates.keys {
             compartmentStates[key]?.relay = "off"
         }

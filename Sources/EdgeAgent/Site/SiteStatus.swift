@@ -45,6 +45,8 @@ public struct SiteStatus: Sendable, Codable, Equatable {
         public var emergency: Bool = false
         /// What the indicator LED shows (free, occupied, charging, fault, emergency).
         public var indicator: String?
+        /// The session holding the compartment (Sessions/SessionSummary.swift); absent when free.
+        public var session: SessionSummary? = nil
     }
 
     public struct Charger: Sendable, Codable, Equatable {

@@ -30,6 +30,8 @@ enum StoreMigrations {
         }
 
         migrator.registerMigration("v2-ocpp-uplink", migrate: OCPPStoreSchema.create)
+        migrator.registerMigration("v3-authorization-list-and-cache", migrate: AuthorizationStoreSchema.create)
+        migrator.registerMigration("v3-sessions", migrate: SessionStoreSchema.create)
 
         return migrator
     }

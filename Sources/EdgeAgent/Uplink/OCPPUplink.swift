@@ -76,6 +76,8 @@ public actor OCPPUplink: Service {
     var queueCall: (id: String, sequence: Int64, message: QueuedTransactionMessage)?
     var queueRetryAt: Instant?
     private var attemptFinished = false
+    /// Authorizers waiting for the answer to their Authorize.req, by message id (Uplink/UplinkAuthorize.swift).
+    var authorizeWaiters: [String: CheckedContinuation<IdTagInfo?, Never>] = [:]
 
     nonisolated let outbox: AsyncStream<String>.Continuation
     private nonisolated let outboxFrames: AsyncStream<String>
@@ -258,6 +260,8 @@ public actor OCPPUplink: Service {
             if case .success(let payload) = result, let confirmation = payload as? HeartbeatConfirmation {
                 clock.synchronize(centralTime: confirmation.currentTime, boardTime: wallClock())
             }
+        case .authorize:
+            authorizeCompleted(call, result)
         case .startTransaction, .stopTransaction, .meterValues:
             if let inFlight = queueCall, inFlight.id == call.id {
                 queueCall = nil

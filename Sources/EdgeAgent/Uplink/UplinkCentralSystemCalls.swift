@@ -23,6 +23,12 @@ extension OCPPUplink {
             // No vendor-specific extensions exist on this charge point: UnknownVendorId is the true answer.
             logger.info("DataTransfer for an unknown vendor", metadata: ["vendorId": "\(request.vendorId)"])
             frame = confirm(call, DataTransferConfirmation(status: .unknownVendorId))
+        case .sendLocalList(let request):
+            frame = confirm(call, sendLocalList(request))
+        case .getLocalListVersion:
+            frame = confirm(call, localListVersion())
+        case .clearCache:
+            frame = confirm(call, clearCache())
         case .triggerMessage(let request):
             let (confirmation, triggered) = await trigger(request)
             frame = confirm(call, confirmation)

@@ -5,8 +5,12 @@ import OCPP
 /// Building the uplink's pieces from the validated site.
 public enum UplinkSetup {
     /// The configuration keys of this site: one charge point, one connector per compartment and charger.
+    /// The local list holds up to 100,000 idTags (indexed in SQLite); one SendLocalList carries up to 5,000,
+    /// which keeps the frame under the WebSocket's 1 MiB limit.
     public static func registry(for configuration: SiteConfiguration) -> ConfigurationRegistry {
-        .standard(ChargePointCapabilities(numberOfConnectors: configuration.compartments.count + configuration.chargers.count))
+        .standard(ChargePointCapabilities(
+            numberOfConnectors: configuration.compartments.count + configuration.chargers.count,
+            localAuthListMaxLength: 100_000, sendLocalListMaxLength: 5_000))
     }
 
     /// The stored configuration values, cleaned of anything no longer valid. SecurityProfile

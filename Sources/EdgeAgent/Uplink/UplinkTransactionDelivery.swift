@@ -102,15 +102,17 @@ extension OCPPUplink {
         case .success(let payload):
             do {
                 switch message {
-                case .startTransaction(let local, _):
+                case .startTransaction(let local, let request):
                     guard let confirmation = payload as? StartTransactionConfirmation else { return }
                     try store.confirmQueuedMessage(sequence, startedAs: (local, confirmation.transactionId))
+                    cacheIdTagInfo(confirmation.idTagInfo, for: request.idTag)
                     startOutcomes.yield(StartTransactionOutcome(
                         localTransactionId: local, transactionId: confirmation.transactionId, idTagInfo: confirmation.idTagInfo))
                     logger.info("StartTransaction confirmed", metadata: [
                         "localTransactionId": "\(local)", "transactionId": "\(confirmation.transactionId)",
                     ])
-                case .stopTransaction(let reference, _):
+                case .stopTransaction(let reference, let request):
+                    cacheIdTagInfo((payload as? StopTransactionConfirmation)?.idTagInfo, for: request.idTag)
                     if case .local(let local) = reference {
                         try store.confirmQueuedMessage(sequence, stopped: local)
                     } else {

@@ -1,0 +1,209 @@
+import Foundation
+import LockerIO
+import OCPP
+
+/// Carrying out what a compartment's session machine decided, in order. A `persist` that cannot be committed
+/// stops the rest: nothing is acted on that the store does not hold (DESIGN invariant 5).
+extension SiteController {
+    func apply(_ commands: [SessionCommand], to name: String) async {
+        let device = hardware?.compartment(named: name)
+        let connectorId = configuration.compartment(named: name)?.connectorId ?? 0
+        for command in commands {
+            switch command {
+            case .persist:
+                break  // committed by `commitRecords` before the effects were queued
+            case .lock:
+                await device?.lock()
+            case .unlock(let reason):
+                let why =
+                    switch reason {
+                    case .owner: "the session's owner ended the session"
+                    case .unclaimed: "nobody authorized the closed door within ConnectionTimeOut"
+                    case .freed: "the ended session's owner shut the door; the compartment is free for the next driver"
+                    }
+                do {
+                    try store.appendAudit(AuditRecord(
+                        recordedAt: Date(), actor: "session", action: "unlock", target: name, reason: why))
+                } catch {
+                    logger.critical("unlock not recorded in the audit log, so the door stays locked", metadata: [
+                        "compartment": "\(name)", "error": "\(error)",
+                    ])
+                    continue
+                }
+                await device?.unlock()
+            case .relay(let on):
+                if let device, await device.setRelay(on: on) == false, on {
+                    logger.error("socket relay refused by the hardware interlock", metadata: ["compartment": "\(name)"])
+                }
+            case let .startTransaction(sessionId, idTag, meterStartWh, at):
+                await queueStart(sessionId: sessionId, connectorId: connectorId, idTag: idTag, meterStartWh: meterStartWh, at: at)
+            case let .meterValues(sessionId, reading):
+                await queueMeterValues(sessionId: sessionId, connectorId: connectorId, reading: reading)
+            case let .stopTransaction(sessionId, meterStopWh, reason, idTag, at):
+                await queueStop(sessionId: sessionId, meterStopWh: meterStopWh, reason: reason, idTag: idTag, at: at)
+            case .fault(let fault):
+                logger.error("compartment fault", metadata: [
+                    "compartment": "\(name)", "fault": "\(fault.rawValue)", "errorCode": "\(fault.errorCode)",
+                    "vendorErrorCode": "\(fault.vendorErrorCode)",
+                ])
+            case .feedback(let feedback):
+                driverFeedback(feedback, compartment: name, reader: nil)
+            case .log(let message):
+                logger.warning("\(message)", metadata: ["compartment": "\(name)"])
+            }
+        }
+        await showSessionOnIndicator(name, device: device)
+        refreshCompartmentState(name)
+    }
+
+    /// Commits a record; the controller's copy follows the store's.
+    @discardableResult
+    func commit(_ record: SessionRecord) -> Bool {
+        do {
+            try store.saveSession(record)
+        } catch {
+            logger.critical("session record not committed", metadata: ["session": "\(record.id)", "error": "\(error)"])
+            return false
+        }
+        if record.state == .closed { sessionView.records[record.id] = nil } else { sessionView.records[record.id] = record }
+        return true
+    }
+
+    /// Changes a stored session (transaction ids, queued flags) in the store, the cache and its machine.
+    func updateSession(_ id: String, _ change: (inout SessionRecord) -> Void) {
+        guard var record = sessionView.records[id] else { return }
+        change(&record)
+        guard commit(record) else { return }
+        if record.state == .closed { return }
+        let name = record.compartment
+        if var machine = sessionView.machines[name], machine.session?.id == id {
+            machine.adopt(record)
+            sessionView.machines[name] = machine
+        }
+    }
+
+    // MARK: Transactions through the uplink
+
+    private func queueStart(sessionId: String, connectorId: Int, idTag: String, meterStartWh: Int, at: Date) async {
+        guard let uplink = sessionView.uplink else { return }  // no central system: the session is only local
+        // After a crash between queueing and recording it, the StartTransaction is already in the queue.
+        if let queued = queuedStart(connectorId: connectorId, idTag: idTag, at: at) {
+            updateSession(sessionId) { $0.localTransactionId = queued.rawValue }
+            return
+        }
+        do {
+            let local = try await uplink.enqueueStartTransaction(
+                connectorId: connectorId, idTag: idTag, meterStart: meterStartWh, timestamp: at)
+            updateSession(sessionId) { $0.localTransactionId = local.rawValue }
+        } catch {
+            logger.critical("StartTransaction could not be queued; it is queued again at the next start", metadata: [
+                "session": "\(sessionId)", "error": "\(error)",
+            ])
+        }
+    }
+
+    private func queuedStart(connectorId: Int, idTag: String, at: Date) -> LocalTransactionID? {
+        guard let queued = try? store.queuedMessages() else { return nil }
+        for record in queued {
+            if case let .startTransaction(local, request) = record.message, request.connectorId == connectorId,
+               request.idTag == idTag, abs(request.timestamp.timeIntervalSince(at)) < 0.001
+            {
+                return local
+            }
+        }
+        return nil
+    }
+
+    private func queueMeterValues(sessionId: String, connectorId: Int, reading: CompartmentMeterReading) async {
+        guard let uplink = sessionView.uplink, let local = sessionView.records[sessionId]?.localTransactionId else { return }
+        var sampled = [SampledValue(
+            value: String(Int(reading.energyWh.rounded())), context: .samplePeriodic,
+            measurand: .energyActiveImportRegister, location: .outlet, unit: .wh)]
+        if let power = reading.powerWatts {
+            sampled.append(SampledValue(
+                value: String(format: "%.1f", power), context: .samplePeriodic, measurand: .powerActiveImport,
+                location: .outlet, unit: .w))
+        }
+        let value = MeterValue(timestamp: reading.at, sampledValue: sampled)
+        do {
+            try await uplink.enqueueMeterValues(
+                localTransactionId: LocalTransactionID(local), connectorId: connectorId, meterValue: [value])
+        } catch {
+            logger.warning("MeterValues not queued", metadata: ["session": "\(sessionId)", "error": "\(error)"])
+        }
+    }
+
+    private func queueStop(sessionId: String, meterStopWh: Int, reason: SessionStopReason, idTag: String?, at: Date) async {
+        guard let uplink = sessionView.uplink else {
+            updateSession(sessionId) { $0.stopTransactionQueued = true }
+            return
+        }
+        guard let record = sessionView.records[sessionId] ?? (try? store.sessions(activeOnly: false, limit: 50))?
+            .first(where: { $0.id == sessionId }) else { return }
+        sessionView.records[sessionId] = record
+        guard let local = record.localTransactionId else {
+            logger.error("StopTransaction for a transaction that was never queued; nothing to stop", metadata: [
+                "session": "\(sessionId)",
+            ])
+            return
+        }
+        if stopAlreadyQueued(LocalTransactionID(local)) {
+            updateSession(sessionId) { $0.stopTransactionQueued = true }
+            return
+        }
+        do {
+            try await uplink.enqueueStopTransaction(
+                localTransactionId: LocalTransactionID(local), meterStop: meterStopWh, timestamp: at,
+                reason: Reason(rawValue: reason.rawValue) ?? .other, idTag: idTag)
+            updateSession(sessionId) { $0.stopTransactionQueued = true }
+        } catch {
+            logger.critical("StopTransaction could not be queued; it is queued again at the next start", metadata: [
+                "session": "\(sessionId)", "error": "\(error)",
+            ])
+        }
+    }
+
+    /// A StopTransaction for `local` is waiting in the queue, or the central system already confirmed one.
+    private func stopAlreadyQueued(_ local: LocalTransactionID) -> Bool {
+        let queued = (try? store.queuedMessages()) ?? []
+        if queued.contains(where: { if case .stopTransaction(.local(local), _) = $0.message { true } else { false } }) {
+            return true
+        }
+        // The uplink forgets a transaction once its StopTransaction is confirmed.
+        return (try? store.transactionIsKnown(local)) == false
+    }
+
+    func transactionConfirmed(_ outcome: StartTransactionOutcome) {
+        guard let id = sessionView.records.values.first(where: { $0.localTransactionId == outcome.localTransactionId.rawValue })?.id
+        else { return }
+        updateSession(id) { $0.centralTransactionId = outcome.transactionId }
+        if outcome.idTagInfo.status != .accepted {
+            logger.warning("the central system did not accept the idTag of a started transaction; the session goes on",
+                           metadata: ["session": "\(id)", "status": "\(outcome.idTagInfo.status.rawValue)"])
+        }
+        if let name = sessionView.records[id]?.compartment { refreshCompartmentState(name) }
+    }
+
+    // MARK: The driver
+
+    func driverFeedback(_ feedback: DriverFeedback, compartment: String?, reader: String?) {
+        hardwareView.record(SiteEvent(
+            at: Date(), source: .reader, kind: "sessionFeedback", reader: reader, compartment: compartment,
+            detail: feedback.rawValue))
+        logger.info("driver feedback", metadata: [
+            "compartment": "\(compartment ?? "-")", "reader": "\(reader ?? "-")", "feedback": "\(feedback.rawValue)",
+        ])
+    }
+
+    private func showSessionOnIndicator(_ name: String, device: CompartmentHardware?) async {
+        guard let device, let machine = sessionView.machines[name] else { return }
+        let pattern: IndicatorPattern =
+            switch machine.status {
+            case .available: .free
+            case .preparing, .finishing: .occupied
+            case .charging, .suspendedEV, .suspendedEVSE: .charging
+            case .faulted: .fault
+            }
+        if await device.status?.indicator != pattern { await device.setIndicator(pattern) }
+    }
+}
