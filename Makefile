@@ -8,6 +8,8 @@ VENV_PYTHON  := $(VENV)/bin/python
 BIN          := .build/debug/edge-agent
 # Libraries the build links against, and the peers the end-to-end tests talk to.
 APT_PACKAGES := pkg-config openssl libgpiod-dev libmodbus-dev libsqlite3-dev libssl-dev socat python3-venv
+# The C compiler for the libmodbus reference loop: the system's cc, else the clang that ships with Swift.
+BENCH_CC     := $(shell command -v cc || command -v clang)
 SUDO         := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 .PHONY: run test build build-tests release deps deps-system deps-python swift-test e2e-test clean bench
@@ -59,13 +61,14 @@ $(VENV)/.installed: Tests/EndToEnd/requirements.txt | deps-system
 	$(VENV_PYTHON) -m pip install -q --disable-pip-version-check -r Tests/EndToEnd/requirements.txt
 	touch $@
 
-# Modbus poll-cycle benchmarks (Benchmarks/run.sh), on an optimized build; not part of `make test`.
+# Benchmarks on an optimized build, each next to a peer measured in the same run; not part of `make test`.
 bench: deps
 	$(SWIFT) build -c release --product edge-agent
 	@mkdir -p .build/bench
-	cc -O2 -o .build/bench/modbus_loop Benchmarks/modbus_loop.c $$(pkg-config --cflags --libs libmodbus)
+	$(BENCH_CC) -O2 -o .build/bench/modbus_loop Benchmarks/modbus_loop.c $$(pkg-config --cflags --libs libmodbus)
 	Benchmarks/run.sh .build/release/edge-agent $(VENV_PYTHON) .build/bench/modbus_loop
 	.build/release/edge-agent bench ocpp --python $(VENV_PYTHON) --benchmarks Benchmarks
+	.build/release/edge-agent bench authorization
 
 clean:
 	rm -rf .build $(VENV)
