@@ -9,7 +9,7 @@ struct EdgeAgentCommand: AsyncParsableCommand {
         commandName: "edge-agent",
         abstract: "On-site controller for charging lockers and local EV chargers.",
         version: Daemon.version,
-        subcommands: [Run.self, CheckConfig.self, Token.self, ReadMeter.self, SimulateModbus.self, Bench.self],
+        subcommands: [Run.self, CheckConfig.self, Token.self, Unlock.self, ReadMeter.self, SimulateModbus.self, Bench.self],
         defaultSubcommand: Run.self)
 }
 
@@ -87,9 +87,11 @@ extension EdgeAgentCommand {
 
         func run() async throws {
             let configuration = try site.loadSite()
+            let compartments = configuration.compartments.count
+            let chargers = configuration.chargers.count
             print("\(site.config ?? "embedded simulated site"): valid "
-                + "(station \(configuration.station.identity), \(configuration.compartments.count) compartments, "
-                + "\(configuration.chargers.count) chargers)")
+                + "(station \(configuration.station.identity), \(compartments) compartment\(compartments == 1 ? "" : "s"), "
+                + "\(chargers) charger\(chargers == 1 ? "" : "s"))")
         }
     }
 
