@@ -222,3 +222,56 @@ struct SessionFreeCompartmentTests {
         #expect(driver.card("CARD1").feedback == [.noWaitingDoor])
     }
 }
+
+@Suite("Session machine: meter values")
+struct SessionMeterValueTests {
+    @Test func clockAlignedValuesFallOnTheIntervalBoundaries() {
+        var driver = SessionDriver(policy: SessionPolicy(meterSampleInterval: 0, clockAlignedInterval: 900, maxPowerWatts: 500))
+        // 1_800_000_000 is 0 s past a 900 s boundary: start 100 s after it.
+        driver.now += 100
+        driver.startCharging()
+        var aligned: [Date] = []
+        for _ in 0..<40 {
+            let out = driver.send(.meter(CompartmentMeterReading(at: driver.now + 60, energyWh: 1000)), after: 60)
+            for case let .meterValues(_, reading, true) in out { aligned.append(reading.at) }
+            #expect(!out.contains { if case .meterValues(_, _, false) = $0 { true } else { false } })
+        }
+        // 40 minutes from 100 s past one boundary cross two (at 900 s and 1800 s); each gives one value.
+        #expect(aligned.count == 2)
+        #expect(aligned.allSatisfy { $0.timeIntervalSince1970.truncatingRemainder(dividingBy: 900) < 60 })
+    }
+}
+
+@Suite("Session machine: relay faults")
+struct SessionRelayFaultTests {
+    @Test func powerWithTheSocketOffIsAStuckRelay() {
+        var driver = SessionDriver()
+        driver.startCharging()
+        driver.send(.stopWithCard(idTag: "CARD1", parentIdTag: nil))
+        // The meter may lag the relay: right after switching off, power is not a fault yet.
+        #expect(driver.send(.meter(CompartmentMeterReading(at: driver.now + 2, energyWh: 1000, powerWatts: 300)), after: 2).faults.isEmpty)
+        let stuck = driver.send(.meter(CompartmentMeterReading(at: driver.now + 20, energyWh: 1002, powerWatts: 300)), after: 20)
+        #expect(stuck.faults == [.powerWhileOff])
+        #expect(driver.machine.status == .faulted)
+        #expect(driver.send(.meter(CompartmentMeterReading(at: driver.now + 5, energyWh: 1002, powerWatts: 300)), after: 5).faults.isEmpty)
+        driver.send(.meter(CompartmentMeterReading(at: driver.now + 5, energyWh: 1002, powerWatts: 0)), after: 5)
+        #expect(driver.machine.fault == nil)
+    }
+}
+
+@Suite("Session machine: deauthorized at the start")
+struct SessionDeauthorizedTests {
+    @Test func theTransactionStopsOnceAndTheOwnerStillGetsTheDoor() throws {
+        var driver = SessionDriver()
+        driver.startCharging()
+        let id = try #require(driver.machine.openSession?.id)
+        let refused = driver.send(.deauthorized(sessionId: id), after: 5)
+        #expect(refused.stops == [.deAuthorized] && refused.relays == [false] && refused.unlocks.isEmpty)
+        #expect(driver.machine.status == .suspendedEVSE)
+        #expect(driver.send(.deauthorized(sessionId: id)).stops.isEmpty)
+        let ended = driver.send(.stopWithCard(idTag: "CARD1", parentIdTag: nil), after: 60)
+        #expect(ended.stops.isEmpty && ended.unlocks == [.owner])
+        #expect(ended.persisted.last?.stopReason == .deAuthorized)
+        #expect(driver.log.stops.count == 1)
+    }
+}

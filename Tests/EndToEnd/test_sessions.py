@@ -1,13 +1,14 @@
 """The locker flow end to end: the simulated site driven through the local API, cards at the shared reader,
 transactions at the Python central system (the `ocpp` package), and a SIGKILL in the middle (docs/local-api.md,
 "Sessions")."""
+import json
 import re
 
 import pytest
 from ocpp.v16 import call
 
 from central_system import CentralSystem
-from conftest import BOARDS, free_port
+from conftest import BOARDS, free_port, run_cli
 from test_simulated_hardware import compartment, eventually, line, post
 
 OWNER = "04A2B3C4"
@@ -158,6 +159,8 @@ def test_a_lock_that_does_not_catch_starts_nothing_and_faults(daemon_factory, ce
     wait_status(daemon, "A4", "Faulted")
     assert compartment(daemon, "A4")["fault"] == "lockFailed"
     assert compartment(daemon, "A4")["relay"] == "off" and line(daemon, "RELAY4")["active"] is False
+    central.wait_for(lambda: any(c.payload["connectorId"] == 4 and c.payload.get("errorCode") == "ConnectorLockFailure"
+                                 for c in central.calls("StatusNotification")), what="StatusNotification lock failure")
     assert central.calls("StartTransaction") == []
 
 
@@ -168,6 +171,7 @@ def test_a_forced_door_during_charging_is_reported(daemon_factory, central, tmp_
     wait_status(daemon, "B1", "Faulted")
     assert compartment(daemon, "B1")["relay"] == "off"
     central.wait_for(lambda: any(c.payload["connectorId"] == 7 and c.payload.get("status") == "Faulted"
+                                 and c.payload.get("vendorErrorCode") == "DOOR_FORCED"
                                  for c in central.calls("StatusNotification")), what="StatusNotification Faulted")
 
 
@@ -227,3 +231,130 @@ def test_sigkill_after_the_session_ended_reports_the_stop_once(daemon_factory, c
     assert len(central.calls("StartTransaction")) == 1 and len(central.calls("StopTransaction")) == 1
     _, sessions = daemon.get("/v1/sessions?active=true")
     assert [s["compartment"] for s in sessions["sessions"]] == ["B2"]
+
+
+def test_sigkill_right_after_the_card_leaves_one_consistent_story(daemon_factory, central, tmp_path):
+    """Killed somewhere between the card and the StartTransaction (authorize, commit, lock, relay, queue): after
+    the restart the door is still locked, and the transaction is either started once or not at all."""
+    config = session_site(tmp_path, central)
+    daemon = start_daemon(daemon_factory, config, central)
+    occupy(daemon, "B3")
+    card(daemon, OWNER)
+    daemon.kill()
+    boots = len(central.calls("BootNotification"))
+
+    daemon = daemon_factory("state", extra_args=["--config", str(config)]).start()
+    central.wait_for_calls("BootNotification", count=boots + 1)
+    assert compartment(daemon, "B3")["lock"] == "locked"
+    assert eventually(lambda: queue_drained(daemon))
+    starts = starts_for(central, 9)
+    assert len(starts) <= 1
+    if daemon.get("/v1/sessions?active=true")[1]["sessions"]:
+        wait_status(daemon, "B3", "Charging")
+        assert eventually(lambda: queue_drained(daemon))
+        assert len(starts_for(central, 9)) == 1
+        card(daemon, OWNER)
+        wait_status(daemon, "B3", "Finishing")
+        assert len(central.wait_for_calls("StopTransaction")) == 1
+    else:
+        assert starts == [] and compartment(daemon, "B3")["relay"] == "off"
+
+
+def test_unlock_connector_from_the_central_system_stops_the_transaction(daemon_factory, central, tmp_path):
+    daemon = start_daemon(daemon_factory, session_site(tmp_path, central), central)
+    start_session(daemon, central, "B4")
+    result = central.call(call.UnlockConnector(connector_id=10))
+    assert result.status == "Unlocked"
+    assert central.wait_for_calls("StopTransaction")[0].payload["reason"] == "UnlockCommand"
+    wait_status(daemon, "B4", "Finishing")
+    _, audit = daemon.get("/v1/audit?limit=5")
+    assert any(r["actor"] == "central-system" and r["action"] == "unlock" and r["target"] == "B4" for r in audit["records"])
+    assert central.call(call.UnlockConnector(connector_id=13)).status == "NotSupported"  # a charger's connector
+
+
+def test_a_compartment_number_on_the_keypad_binds_the_next_card(daemon_factory, central, tmp_path):
+    daemon = start_daemon(daemon_factory, session_site(tmp_path, central), central)
+    occupy(daemon, "A1")
+    occupy(daemon, "A2")  # the most recently closed door: without the keypad the card would go here
+    assert post(daemon, "/v1/simulation/readers/front/keys", {"keys": "1#"})[0] == 200
+    assert eventually(lambda: any(e["kind"] == "sessionFeedback" and e.get("detail") == "compartmentSelected"
+                                  for e in daemon.get("/v1/events")[1]["events"]))
+    card(daemon, OWNER)
+    wait_status(daemon, "A1", "Charging")
+    assert status_of(daemon, "A2") == "Preparing"
+    assert compartment(daemon, "A1")["session"]["authorizationMethod"] == "keypadAndSharedReader"
+
+
+def test_the_occupancy_limit_stops_charging_and_keeps_the_door_locked(daemon_factory, central, tmp_path):
+    daemon = start_daemon(daemon_factory, session_site(tmp_path, central, maxOccupancySeconds=3), central)
+    start_session(daemon, central, "B5")
+    wait_status(daemon, "B5", "SuspendedEVSE")
+    b5 = compartment(daemon, "B5")
+    assert b5["relay"] == "off" and b5["lock"] == "locked" and b5["session"]["state"] == "suspendedByLocker"
+    assert central.calls("StopTransaction") == []
+    card(daemon, OWNER)  # the owner still ends it and gets the door
+    wait_status(daemon, "B5", "Finishing")
+    assert central.wait_for_calls("StopTransaction")[0].payload["reason"] == "Local"
+
+
+def test_charge_complete_shows_suspended_ev(daemon_factory, central, tmp_path):
+    config = session_site(tmp_path, central, chargeCompleteBelowWatts=5, chargeCompleteAfterSeconds=2,
+                          switchOffWhenComplete="true")
+    daemon = start_daemon(daemon_factory, config, central)
+    start_session(daemon, central, "B6")
+    # The battery is full: the compartment meter (unit 22) reads almost nothing.
+    assert post(daemon, "/v1/simulation/meters/22", {"values": {"power": 1}})[0] == 200
+    wait_status(daemon, "B6", "SuspendedEV")
+    assert compartment(daemon, "B6")["relay"] == "off" and compartment(daemon, "B6")["lock"] == "locked"
+    central.wait_for(lambda: any(c.payload["connectorId"] == 12 and c.payload.get("status") == "SuspendedEV"
+                                 for c in central.calls("StatusNotification")), what="StatusNotification SuspendedEV")
+
+
+def test_stop_and_restart_policy_reports_power_loss_and_starts_anew(daemon_factory, central, tmp_path):
+    config = session_site(tmp_path, central, restartTransactions="stopAndRestart")
+    daemon = start_daemon(daemon_factory, config, central)
+    start_session(daemon, central, "A3")
+    first = central.next_transaction_id
+    daemon.kill()
+    boots = len(central.calls("BootNotification"))
+
+    daemon = daemon_factory("state", extra_args=["--config", str(config)]).start()
+    central.wait_for_calls("BootNotification", count=boots + 1)
+    assert compartment(daemon, "A3")["lock"] == "locked"
+    stop = central.wait_for_calls("StopTransaction")[0].payload
+    assert stop["reason"] == "PowerLoss" and stop["transactionId"] == first
+    central.wait_for_calls("StartTransaction", count=2)
+    wait_status(daemon, "A3", "Charging")
+    assert eventually(lambda: queue_drained(daemon))
+    assert len(starts_for(central, 3)) == 2 and len(central.calls("StopTransaction")) == 1
+    card(daemon, OWNER)
+    stops = central.wait_for_calls("StopTransaction", count=2)
+    assert stops[1].payload["reason"] == "Local" and stops[1].payload["transactionId"] == central.next_transaction_id
+
+
+def test_power_with_the_socket_off_is_reported_as_a_stuck_relay(daemon_factory, central, tmp_path):
+    daemon = start_daemon(daemon_factory, session_site(tmp_path, central), central)
+    assert post(daemon, "/v1/simulation/meters/13", {"values": {"power": 300}})[0] == 200  # A3, relay off
+    wait_status(daemon, "A3", "Faulted")
+    assert compartment(daemon, "A3")["fault"] == "powerWhileOff"
+    central.wait_for(lambda: any(c.payload["connectorId"] == 3 and c.payload.get("vendorErrorCode") == "RELAY_STUCK_ON"
+                                 and c.payload.get("errorCode") == "PowerSwitchFailure"
+                                 for c in central.calls("StatusNotification")), what="StatusNotification stuck relay")
+    assert post(daemon, "/v1/simulation/meters/13", {"values": {"power": None}})[0] == 200
+    wait_status(daemon, "A3", "Available")
+
+
+def test_emergency_unlock_from_the_command_line(daemon_factory, central, tmp_path):
+    config = session_site(tmp_path, central)
+    daemon = start_daemon(daemon_factory, config, central)
+    start_session(daemon, central, "A4")
+    result = run_cli("unlock", "A4", "--reason", "fire brigade needs the battery out", "--config", str(config),
+                     "--state-dir", str(daemon.state_dir), "--api-listen", f"127.0.0.1:{daemon.port}")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["outcome"] == "unlocked"
+    assert central.wait_for_calls("StopTransaction")[0].payload["reason"] == "UnlockCommand"
+    _, audit = daemon.get("/v1/audit?limit=5")
+    assert any(r["action"] == "unlock" and r["reason"] == "fire brigade needs the battery out" for r in audit["records"])
+    refused = run_cli("unlock", "Z9", "--reason", "x", "--config", str(config),
+                      "--state-dir", str(daemon.state_dir), "--api-listen", f"127.0.0.1:{daemon.port}")
+    assert refused.returncode == 1 and "Z9" in refused.stderr

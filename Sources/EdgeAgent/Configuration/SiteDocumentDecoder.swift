@@ -107,7 +107,7 @@ struct SiteDocumentDecoder {
         if let sessions = top.mapping("sessions", known: [
             "restartTransactions", "connectionTimeOutSeconds", "meterValueSampleIntervalSeconds", "lockConfirmSeconds",
             "chargeCompleteBelowWatts", "chargeCompleteAfterSeconds", "switchOffWhenComplete", "maxOccupancySeconds",
-            "maxEnergyWh", "keepFreeCompartmentsUnlocked",
+            "maxEnergyWh", "keepFreeCompartmentsUnlocked", "clockAlignedDataIntervalSeconds",
         ]) {
             var settings = SessionConfiguration()
             if sessions.has("restartTransactions"), let policy = sessions.choice("restartTransactions", RestartTransactionPolicy.self) {
@@ -117,6 +117,8 @@ struct SiteDocumentDecoder {
             settings.meterValueSampleIntervalSeconds =
                 sessions.double("meterValueSampleIntervalSeconds") ?? settings.meterValueSampleIntervalSeconds
             settings.lockConfirmSeconds = sessions.double("lockConfirmSeconds") ?? settings.lockConfirmSeconds
+            settings.clockAlignedDataIntervalSeconds =
+                sessions.double("clockAlignedDataIntervalSeconds") ?? settings.clockAlignedDataIntervalSeconds
             settings.chargeCompleteBelowWatts = sessions.double("chargeCompleteBelowWatts")
             settings.chargeCompleteAfterSeconds = sessions.double("chargeCompleteAfterSeconds") ?? settings.chargeCompleteAfterSeconds
             settings.switchOffWhenComplete = sessions.bool("switchOffWhenComplete") ?? settings.switchOffWhenComplete

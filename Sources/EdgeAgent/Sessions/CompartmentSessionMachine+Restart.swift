@@ -22,6 +22,7 @@ extension CompartmentSessionMachine {
         var machine = CompartmentSessionMachine(connectorId: connectorId, compartment: compartment, policy: policy)
         machine.reading = reading
         machine.latestMeter = latestMeter
+        machine.relayOffAt = now  // start-up switched every relay off
         guard var record = stored, record.state != .closed else { return (machine, [.relay(on: false)]) }
         var out: [SessionCommand] = []
         switch record.state {
@@ -48,7 +49,12 @@ extension CompartmentSessionMachine {
                     sessionId: record.id, idTag: record.idTag, meterStartWh: record.meterStartWh ?? 0,
                     at: record.chargingStartedAt ?? now))
             }
-            if transactions == .stopAndRestart, record.chargingStartedAt != nil {
+            if let stoppedAt = record.transactionStoppedAt, !record.stopTransactionQueued {
+                out.append(.stopTransaction(
+                    sessionId: record.id, meterStopWh: record.meterStopWh ?? record.meterStartWh ?? 0,
+                    reason: record.stopReason ?? .deAuthorized, idTag: nil, at: stoppedAt))
+            }
+            if transactions == .stopAndRestart, record.chargingStartedAt != nil, record.transactionStoppedAt == nil {
                 let reason: SessionStopReason = previousRunWasClean ? .reboot : .powerLoss
                 let meterStop = Int((record.lastMeterWh ?? Double(record.meterStartWh ?? 0)).rounded())
                 var stopped = record

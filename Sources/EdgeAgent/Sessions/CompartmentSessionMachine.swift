@@ -37,6 +37,10 @@ public struct CompartmentSessionMachine: Sendable, Equatable {
     var openedWhileLocked = false
     /// Readings are being rejected: only the first of a run is logged.
     var rejectingMeter = false
+    /// The clock-aligned interval the last aligned value (or the start) fell in.
+    var lastAlignedSlot: Double?
+    /// When the machine last switched the socket off (nil: not since it started, treated as long ago).
+    var relayOffAt: Date?
 
     public init(connectorId: Int, compartment: String, policy: SessionPolicy) {
         self.connectorId = connectorId
@@ -98,10 +102,26 @@ public struct CompartmentSessionMachine: Sendable, Equatable {
             endAfterExternalUnlock(reason: .unlockCommand, at: now, into: &out)
         case .emergency:
             endAfterExternalUnlock(reason: .emergencyStop, at: now, into: &out)
+        case .deauthorized(let sessionId):
+            guard var open = openSession, open.id == sessionId, open.chargingStartedAt != nil,
+                  open.transactionStoppedAt == nil else { break }
+            // The transaction ends; the door stays locked for the owner, whose card still ends the session.
+            open.state = .suspendedByLocker
+            open.relayOn = false
+            open.transactionStoppedAt = now
+            open.stopReason = .deAuthorized
+            open.meterStopWh = Int((open.lastMeterWh ?? Double(open.meterStartWh ?? 0)).rounded())
+            session = open
+            out += [
+                .persist(open), .relay(on: false),
+                .stopTransaction(
+                    sessionId: open.id, meterStopWh: open.meterStopWh ?? 0, reason: .deAuthorized, idTag: nil, at: now),
+            ]
         case .tick:
             break
         }
         timersDue(at: now, into: &out)
+        if out.contains(.relay(on: false)) { relayOffAt = now }
         return out
     }
 
@@ -165,6 +185,7 @@ public struct CompartmentSessionMachine: Sendable, Equatable {
     }
 
     private mutating func meterReading(_ meter: CompartmentMeterReading, into out: inout [SessionCommand]) {
+        checkPowerWhileOff(meter, into: &out)
         guard var open = openSession, open.state != .locking else {
             latestMeter = meter
             return
@@ -195,7 +216,25 @@ public struct CompartmentSessionMachine: Sendable, Equatable {
            meter.at.timeIntervalSince(lastSampleAt ?? .distantPast) >= policy.meterSampleInterval
         {
             lastSampleAt = meter.at
-            out += [.persist(open), .meterValues(sessionId: open.id, reading: meter)]
+            out += [.persist(open), .meterValues(sessionId: open.id, reading: meter, aligned: false)]
+        }
+        if policy.clockAlignedInterval > 0, let open = session, open.chargingStartedAt != nil {
+            let slot = (meter.at.timeIntervalSince1970 / policy.clockAlignedInterval).rounded(.down)
+            if let last = lastAlignedSlot, slot > last {
+                out.append(.meterValues(sessionId: open.id, reading: meter, aligned: true))
+            }
+            lastAlignedSlot = slot
+        }
+    }
+
+    private mutating func checkPowerWhileOff(_ meter: CompartmentMeterReading, into out: inout [SessionCommand]) {
+        guard openSession?.relayOn != true, let power = meter.powerWatts,
+              meter.at.timeIntervalSince(relayOffAt ?? .distantPast) >= policy.relayOffGrace else { return }
+        if power > policy.standbyPowerWatts, fault != .powerWhileOff {
+            fault = .powerWhileOff
+            out += [.fault(.powerWhileOff), .log("the meter reads \(Int(power)) W with the socket switched off: relay stuck on?")]
+        } else if power <= policy.standbyPowerWatts, fault == .powerWhileOff {
+            fault = nil
         }
     }
 
@@ -264,6 +303,8 @@ public struct CompartmentSessionMachine: Sendable, Equatable {
         session = open
         lockRequestedAt = nil
         lastSampleAt = now
+        lastAlignedSlot = policy.clockAlignedInterval > 0
+            ? (now.timeIntervalSince1970 / policy.clockAlignedInterval).rounded(.down) : nil
         lowPowerSince = nil
         out += [
             .persist(open), .relay(on: true),
@@ -305,17 +346,19 @@ public struct CompartmentSessionMachine: Sendable, Equatable {
         reason: SessionStopReason, idTag: String?, releaseLock: Bool, at now: Date, into out: inout [SessionCommand]
     ) {
         guard var open = session else { return }
-        let meterStop = Int((open.lastMeterWh ?? Double(open.meterStartWh ?? 0)).rounded())
+        let alreadyStopped = open.transactionStoppedAt != nil
+        let meterStop = alreadyStopped
+            ? open.meterStopWh ?? 0 : Int((open.lastMeterWh ?? Double(open.meterStartWh ?? 0)).rounded())
         open.state = .finishing
         open.relayOn = false
         open.stoppedAt = now
         open.meterStopWh = max(meterStop, open.meterStartWh ?? meterStop)
-        open.stopReason = reason
+        if !alreadyStopped { open.stopReason = reason }
         session = open
         finishingDoorOpened = reading?.doorClosed == false
         if fault == .forcedOpen { fault = nil }
         out += [.persist(open), .relay(on: false)]
-        if open.chargingStartedAt != nil {
+        if open.chargingStartedAt != nil, !alreadyStopped {
             out.append(.stopTransaction(
                 sessionId: open.id, meterStopWh: open.meterStopWh ?? meterStop, reason: reason, idTag: idTag, at: now))
         }

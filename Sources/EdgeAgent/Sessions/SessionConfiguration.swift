@@ -8,6 +8,8 @@ public struct SessionConfiguration: Sendable, Equatable, Codable {
     public var connectionTimeOutSeconds: Double = 60
     /// MeterValueSampleInterval until the central system sets the OCPP key (seconds; 0: no MeterValues).
     public var meterValueSampleIntervalSeconds: Double = 60
+    /// ClockAlignedDataInterval until the central system sets the OCPP key (seconds; 0: no aligned values).
+    public var clockAlignedDataIntervalSeconds: Double = 0
     /// How long the lock may take to be confirmed before a start is refused (seconds).
     public var lockConfirmSeconds: Double = 5
     /// Charge complete (SuspendedEV) when power stays below this (W) for `chargeCompleteAfterSeconds`; absent: off.
@@ -32,7 +34,8 @@ extension SessionSettings {
         let sessions = configuration.sessions
         self.init(
             restartTransactions: sessions.restartTransactions, defaultConnectionTimeOut: sessions.connectionTimeOutSeconds,
-            defaultMeterSampleInterval: sessions.meterValueSampleIntervalSeconds, lockConfirmTimeout: sessions.lockConfirmSeconds,
+            defaultMeterSampleInterval: sessions.meterValueSampleIntervalSeconds,
+            defaultClockAlignedInterval: sessions.clockAlignedDataIntervalSeconds, lockConfirmTimeout: sessions.lockConfirmSeconds,
             chargeCompleteBelowWatts: sessions.chargeCompleteBelowWatts, chargeCompleteAfter: sessions.chargeCompleteAfterSeconds,
             switchOffWhenComplete: sessions.switchOffWhenComplete, maxOccupancy: sessions.maxOccupancySeconds,
             maxEnergyWh: sessions.maxEnergyWh, keepFreeUnlocked: sessions.keepFreeCompartmentsUnlocked)

@@ -40,6 +40,8 @@ public enum SessionAuthorizationMethod: String, Sendable, Codable, Equatable {
     case rfid
     /// A card at a shared reader, bound to the most recently closed waiting door.
     case rfidSharedReader
+    /// A card at a shared reader after the compartment's number was typed on a keypad.
+    case keypadAndSharedReader
 }
 
 /// One session as stored (Storage/SessionStore.swift) and listed by `GET /v1/sessions`. Written before the
@@ -78,6 +80,9 @@ public struct SessionRecord: Sendable, Codable, Equatable {
     public var relayOn: Bool
     /// The StopTransaction is in the uplink's durable queue (or there is no uplink): never queued twice.
     public var stopTransactionQueued: Bool = false
+    /// The transaction was stopped while the session goes on (the central system refused the idTag at the
+    /// start: DeAuthorized); the owner still ends the session and gets the door, without a second stop.
+    public var transactionStoppedAt: Date?
     public var stopReason: SessionStopReason?
 
     public init(

@@ -61,6 +61,7 @@ public struct SessionSettings: Sendable, Equatable {
     /// ConnectionTimeOut and MeterValueSampleInterval when neither the uplink nor the store has them.
     public var defaultConnectionTimeOut: TimeInterval
     public var defaultMeterSampleInterval: TimeInterval
+    public var defaultClockAlignedInterval: TimeInterval
     public var lockConfirmTimeout: TimeInterval
     public var chargeCompleteBelowWatts: Double?
     public var chargeCompleteAfter: TimeInterval
@@ -72,6 +73,7 @@ public struct SessionSettings: Sendable, Equatable {
     public init(
         restartTransactions: RestartTransactionPolicy = .resume, tickInterval: Duration = .seconds(1),
         defaultConnectionTimeOut: TimeInterval = 60, defaultMeterSampleInterval: TimeInterval = 60,
+        defaultClockAlignedInterval: TimeInterval = 0,
         lockConfirmTimeout: TimeInterval = 5, chargeCompleteBelowWatts: Double? = nil, chargeCompleteAfter: TimeInterval = 300,
         switchOffWhenComplete: Bool = false, maxOccupancy: TimeInterval? = nil, maxEnergyWh: Double? = nil,
         keepFreeUnlocked: Bool = true
@@ -81,6 +83,7 @@ public struct SessionSettings: Sendable, Equatable {
         self.tickInterval = tickInterval
         self.defaultConnectionTimeOut = defaultConnectionTimeOut
         self.defaultMeterSampleInterval = defaultMeterSampleInterval
+        self.defaultClockAlignedInterval = defaultClockAlignedInterval
         self.lockConfirmTimeout = lockConfirmTimeout
         self.chargeCompleteBelowWatts = chargeCompleteBelowWatts
         self.chargeCompleteAfter = chargeCompleteAfter
@@ -108,4 +111,7 @@ struct SessionView: Sendable {
     var effects: AsyncStream<(String, [SessionCommand])>.Continuation?
     /// Central system time minus board time, as the uplink last reported it.
     var clockOffset: TimeInterval = 0
+    /// The compartment number last typed on a keypad, for the next card at a shared reader.
+    var keypadBinding: (compartment: String, at: Date)?
+    static let keypadBindingLifetime: TimeInterval = 60
 }

@@ -8,6 +8,9 @@ public struct SessionPolicy: Sendable, Equatable {
     public var lockConfirmTimeout: TimeInterval
     /// MeterValues while charging every this many seconds (OCPP MeterValueSampleInterval); 0: none.
     public var meterSampleInterval: TimeInterval
+    /// Clock-aligned MeterValues at every multiple of this many seconds since midnight UTC
+    /// (OCPP ClockAlignedDataInterval); 0: none.
+    public var clockAlignedInterval: TimeInterval = 0
     /// The compartment's maximum power: readings that need more are implausible.
     public var maxPowerWatts: Double
     /// Charge complete when power stays below this for `chargeCompleteAfter` (nil: never detected).
@@ -22,9 +25,14 @@ public struct SessionPolicy: Sendable, Equatable {
     public var chargeWithDoorOpen: Bool
     /// A free compartment is left unlocked for the next driver (a latch is released once the previous owner shut it).
     public var keepFreeUnlocked: Bool
+    /// More power than this while the socket is off, `relayOffGrace` after switching it off, means the relay is
+    /// stuck on (fault `powerWhileOff`).
+    public var standbyPowerWatts: Double = 10
+    public var relayOffGrace: TimeInterval = 10
 
     public init(
         connectionTimeOut: TimeInterval = 60, lockConfirmTimeout: TimeInterval = 5, meterSampleInterval: TimeInterval = 60,
+        clockAlignedInterval: TimeInterval = 0,
         maxPowerWatts: Double = 3680, chargeCompleteBelowWatts: Double? = nil, chargeCompleteAfter: TimeInterval = 300,
         switchOffWhenComplete: Bool = false, maxOccupancy: TimeInterval? = nil, maxEnergyWh: Double? = nil,
         chargeWithDoorOpen: Bool = false, keepFreeUnlocked: Bool = true
@@ -33,6 +41,7 @@ public struct SessionPolicy: Sendable, Equatable {
         self.connectionTimeOut = connectionTimeOut
         self.lockConfirmTimeout = lockConfirmTimeout
         self.meterSampleInterval = meterSampleInterval
+        self.clockAlignedInterval = clockAlignedInterval
         self.maxPowerWatts = maxPowerWatts
         self.chargeCompleteBelowWatts = chargeCompleteBelowWatts
         self.chargeCompleteAfter = chargeCompleteAfter
@@ -84,6 +93,8 @@ public enum SessionInput: Sendable, Equatable {
     /// An operator unlocked the compartment (audited by the caller).
     case operatorUnlocked
     case emergency
+    /// The central system refused the owner's idTag in its StartTransaction answer (StopTransactionOnInvalidId).
+    case deauthorized(sessionId: String)
     /// Time passed.
     case tick
 }
@@ -103,20 +114,15 @@ public enum SessionFault: String, Sendable, Equatable, Codable {
     case lockFailed
     case forcedOpen
     case implausibleMeter
-
-    public var errorCode: String {
-        switch self {
-        case .lockFailed: "ConnectorLockFailure"
-        case .forcedOpen: "OtherError"
-        case .implausibleMeter: "PowerMeterFailure"
-        }
-    }
+    /// The meter sees power while the socket is switched off: the relay is stuck on.
+    case powerWhileOff
 
     public var vendorErrorCode: String {
         switch self {
         case .lockFailed: "LOCK_NOT_CONFIRMED"
         case .forcedOpen: "DOOR_FORCED"
         case .implausibleMeter: "METER_IMPLAUSIBLE"
+        case .powerWhileOff: "RELAY_STUCK_ON"
         }
     }
 }
@@ -124,6 +130,8 @@ public enum SessionFault: String, Sendable, Equatable, Codable {
 /// What the driver is told (indicator and, later, display or SMS).
 public enum DriverFeedback: String, Sendable, Equatable {
     case charging, rejected, notOwner, lockFailed, ended, noWaitingDoor
+    /// A compartment number typed on the keypad: the next card at a shared reader is for that door.
+    case compartmentSelected
 }
 
 /// What the machine asks the controller to do, in order. `persist` always comes before the effects it covers.
@@ -133,7 +141,8 @@ public enum SessionCommand: Sendable, Equatable {
     case unlock(UnlockReason)
     case relay(on: Bool)
     case startTransaction(sessionId: String, idTag: String, meterStartWh: Int, at: Date)
-    case meterValues(sessionId: String, reading: CompartmentMeterReading)
+    /// `aligned`: a clock-aligned value (ClockAlignedDataInterval), else a periodic sample.
+    case meterValues(sessionId: String, reading: CompartmentMeterReading, aligned: Bool)
     case stopTransaction(sessionId: String, meterStopWh: Int, reason: SessionStopReason, idTag: String?, at: Date)
     case fault(SessionFault)
     case feedback(DriverFeedback)

@@ -37,13 +37,13 @@ extension SiteController {
                 }
             case let .startTransaction(sessionId, idTag, meterStartWh, at):
                 await queueStart(sessionId: sessionId, connectorId: connectorId, idTag: idTag, meterStartWh: meterStartWh, at: at)
-            case let .meterValues(sessionId, reading):
-                await queueMeterValues(sessionId: sessionId, connectorId: connectorId, reading: reading)
+            case let .meterValues(sessionId, reading, aligned):
+                await queueMeterValues(sessionId: sessionId, connectorId: connectorId, reading: reading, aligned: aligned)
             case let .stopTransaction(sessionId, meterStopWh, reason, idTag, at):
                 await queueStop(sessionId: sessionId, meterStopWh: meterStopWh, reason: reason, idTag: idTag, at: at)
             case .fault(let fault):
                 logger.error("compartment fault", metadata: [
-                    "compartment": "\(name)", "fault": "\(fault.rawValue)", "errorCode": "\(fault.errorCode)",
+                    "compartment": "\(name)", "fault": "\(fault.rawValue)",
                     "vendorErrorCode": "\(fault.vendorErrorCode)",
                 ])
             case .feedback(let feedback):
@@ -70,15 +70,20 @@ extension SiteController {
     }
 
     /// Changes a stored session (transaction ids, queued flags) in the store, the cache and its machine.
+    /// The machine's copy is the newest (it may hold meter readings not yet committed), so the change is made
+    /// to it when the session is still the machine's, else to the last committed copy.
     func updateSession(_ id: String, _ change: (inout SessionRecord) -> Void) {
-        guard var record = sessionView.records[id] else { return }
-        change(&record)
-        guard commit(record) else { return }
-        if record.state == .closed { return }
-        let name = record.compartment
-        if var machine = sessionView.machines[name], machine.session?.id == id {
-            machine.adopt(record)
+        guard let committed = sessionView.records[id] else { return }
+        let name = committed.compartment
+        if var machine = sessionView.machines[name], var current = machine.session, current.id == id {
+            change(&current)
+            guard commit(current) else { return }
+            machine.adopt(current)
             sessionView.machines[name] = machine
+        } else {
+            var record = committed
+            change(&record)
+            commit(record)
         }
     }
 
@@ -114,14 +119,20 @@ extension SiteController {
         return nil
     }
 
-    private func queueMeterValues(sessionId: String, connectorId: Int, reading: CompartmentMeterReading) async {
+    /// MeterValues with the measurands MeterValuesSampledData (or MeterValuesAlignedData) asks for, of those the
+    /// compartment meter gives; the energy register always, since the transaction needs it.
+    private func queueMeterValues(
+        sessionId: String, connectorId: Int, reading: CompartmentMeterReading, aligned: Bool
+    ) async {
         guard let uplink = sessionView.uplink, let local = sessionView.records[sessionId]?.localTransactionId else { return }
+        let wanted = await uplink.sessionMeasurands(aligned: aligned)
+        let context: ReadingContext = aligned ? .sampleClock : .samplePeriodic
         var sampled = [SampledValue(
-            value: String(Int(reading.energyWh.rounded())), context: .samplePeriodic,
+            value: String(Int(reading.energyWh.rounded())), context: context,
             measurand: .energyActiveImportRegister, location: .outlet, unit: .wh)]
-        if let power = reading.powerWatts {
+        if let power = reading.powerWatts, wanted.contains(.powerActiveImport) {
             sampled.append(SampledValue(
-                value: String(format: "%.1f", power), context: .samplePeriodic, measurand: .powerActiveImport,
+                value: String(format: "%.1f", power), context: context, measurand: .powerActiveImport,
                 location: .outlet, unit: .w))
         }
         let value = MeterValue(timestamp: reading.at, sampledValue: sampled)
@@ -133,7 +144,7 @@ extension SiteController {
         }
     }
 
-    private func queueStop(sessionId: String, meterStopWh: Int, reason: SessionStopReason, idTag: String?, at: Date) async {
+    func queueStop(sessionId: String, meterStopWh: Int, reason: SessionStopReason, idTag: String?, at: Date) async {
         guard let uplink = sessionView.uplink else {
             updateSession(sessionId) { $0.stopTransactionQueued = true }
             return
@@ -173,15 +184,20 @@ extension SiteController {
         return (try? store.transactionIsKnown(local)) == false
     }
 
-    func transactionConfirmed(_ outcome: StartTransactionOutcome) {
+    func transactionConfirmed(_ outcome: StartTransactionOutcome) async {
         guard let id = sessionView.records.values.first(where: { $0.localTransactionId == outcome.localTransactionId.rawValue })?.id
         else { return }
         updateSession(id) { $0.centralTransactionId = outcome.transactionId }
+        guard let name = sessionView.records[id]?.compartment else { return }
         if outcome.idTagInfo.status != .accepted {
-            logger.warning("the central system did not accept the idTag of a started transaction; the session goes on",
-                           metadata: ["session": "\(id)", "status": "\(outcome.idTagInfo.status.rawValue)"])
+            let stop = await sessionView.uplink?.stopsTransactionsOnInvalidId() ?? true
+            logger.warning("the central system did not accept the idTag of a started transaction", metadata: [
+                "session": "\(id)", "status": "\(outcome.idTagInfo.status.rawValue)",
+                "action": "\(stop ? "transaction stopped (DeAuthorized); the door stays locked for the owner" : "none")",
+            ])
+            if stop { feedSession(name, .deauthorized(sessionId: id)) }
         }
-        if let name = sessionView.records[id]?.compartment { refreshCompartmentState(name) }
+        refreshCompartmentState(name)
     }
 
     // MARK: The driver

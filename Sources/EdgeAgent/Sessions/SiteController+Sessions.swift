@@ -8,8 +8,10 @@ import OCPP
 /// are carried out here (SiteController+SessionCommands.swift), each `persist` committed before what follows.
 ///
 /// Card binding (docs/local-api.md, "Sessions"): a card at a compartment's own reader belongs to that
-/// compartment. A card at a shared reader (one without a compartment in the site file) first ends the session
-/// that card owns, if any; otherwise it authorizes the most recently closed door that waits for authorization.
+/// compartment. A card at a shared reader (one without a compartment in the site file) goes to the compartment
+/// whose number was just typed on a keypad; else it ends the session that card owns, if any; else it
+/// authorizes the most recently closed door that waits for authorization; else a card of an owner's group
+/// ends that owner's session.
 extension SiteController {
     // MARK: Start-up
 
@@ -66,6 +68,13 @@ extension SiteController {
             }
             await apply(commitRecords(commands, of: compartment.name), to: compartment.name)
         }
+        // A session closed by the restart policy just before a crash may not have queued its StopTransaction yet.
+        for record in (try? store.sessions(activeOnly: false, limit: 50)) ?? []
+        where record.state == .closed && record.chargingStartedAt != nil && !record.stopTransactionQueued {
+            await queueStop(
+                sessionId: record.id, meterStopWh: record.meterStopWh ?? record.meterStartWh ?? 0,
+                reason: record.stopReason ?? .other, idTag: nil, at: record.stoppedAt ?? now)
+        }
         sessionView.tasks.append(Task { [weak self] in
             for await (name, commands) in effects { await self?.apply(commands, to: name) }
         })
@@ -101,9 +110,11 @@ extension SiteController {
     /// right away, and queues the effects, which one task carries out in order.
     func feedSession(_ name: String, _ input: SessionInput) {
         guard sessionView.running, var machine = sessionView.machines[name] else { return }
+        let shownBefore = (machine.status, machine.fault)
         let commands = machine.handle(input, at: sessionNow())
         sessionView.machines[name] = machine
-        guard !commands.isEmpty else { return }
+        // A status that changed without a command (a fault that went away) still reaches the indicator and status.
+        guard !commands.isEmpty || shownBefore != (machine.status, machine.fault) else { return }
         sessionView.effects?.yield((name, commitRecords(commands, of: name)))
         refreshCompartmentState(name)
     }
@@ -152,15 +163,40 @@ extension SiteController {
     }
 
     func sessionReaderEvent(_ event: ReaderEvent, compartment: String?) {
-        guard case .cardPresented(let tag) = event.kind else { return }
-        Task { await self.cardPresented(idTag: tag.value, reader: event.readerID, compartment: compartment) }
+        switch event.kind {
+        case .cardPresented(let tag):
+            Task { await self.cardPresented(idTag: tag.value, reader: event.readerID, compartment: compartment) }
+        case .keypadEntry(let entry):
+            keypadEntered(entry.text, reader: event.readerID)
+        case .rejected:
+            break
+        }
+    }
+
+    /// A compartment number typed on a keypad (its connector id, e.g. `3#`) picks which waiting door the next
+    /// card at a shared reader authorizes, for `SessionView.keypadBindingLifetime`. Other entries (receipt PINs)
+    /// are not the session code's.
+    func keypadEntered(_ text: String, reader: String) {
+        guard let number = Int(text), let compartment = configuration.compartments.first(where: { $0.connectorId == number }),
+              let machine = sessionView.machines[compartment.name], machine.waitingSince != nil, machine.openSession == nil
+        else { return }
+        sessionView.keypadBinding = (compartment.name, sessionNow())
+        driverFeedback(.compartmentSelected, compartment: compartment.name, reader: reader)
     }
 
     /// A card: ends its owner's session or authorizes a waiting door, through `IdTagAuthorizing` only.
     func cardPresented(idTag: String, reader: String, compartment: String?) async {
         guard sessionView.running else { return }
-        let method: SessionAuthorizationMethod = compartment == nil ? .rfidSharedReader : .rfid
-        guard let target = compartment ?? sharedReaderTarget(for: idTag) else {
+        var method: SessionAuthorizationMethod = compartment == nil ? .rfidSharedReader : .rfid
+        var bound: String?
+        if compartment == nil, let binding = sessionView.keypadBinding {
+            sessionView.keypadBinding = nil
+            if sessionNow().timeIntervalSince(binding.at) <= SessionView.keypadBindingLifetime {
+                bound = binding.compartment
+                method = .keypadAndSharedReader
+            }
+        }
+        guard let target = compartment ?? bound ?? sharedReaderTarget(for: idTag) else {
             // Last rule of a shared reader: a card of an owner's group ends that owner's session.
             if let authorizer = sessionView.authorizer {
                 let outcome = await authorizer.authorize(idTag: idTag)
@@ -264,6 +300,7 @@ extension SiteController {
             connectionTimeOut: seconds(.connectionTimeOut, settings.defaultConnectionTimeOut),
             lockConfirmTimeout: settings.lockConfirmTimeout,
             meterSampleInterval: seconds(.meterValueSampleInterval, settings.defaultMeterSampleInterval),
+            clockAlignedInterval: seconds(.clockAlignedDataInterval, settings.defaultClockAlignedInterval),
             maxPowerWatts: compartment.maxPowerWatts,
             chargeCompleteBelowWatts: settings.chargeCompleteBelowWatts, chargeCompleteAfter: settings.chargeCompleteAfter,
             switchOffWhenComplete: settings.switchOffWhenComplete, maxOccupancy: settings.maxOccupancy,

@@ -358,10 +358,13 @@ public actor OCPPUplink: Service {
 
     func statusNotification(for status: ConnectorStatus) -> OutgoingCall? {
         let board = wallClock()
+        // A fault names its own errorCode and vendorErrorCode (Sessions/ConnectorFaultCodes.swift).
+        let codes = status.status == .faulted ? status.fault.map(ConnectorFaultCodes.codes(for:)) : nil
         let request = StatusNotificationRequest(
-            connectorId: status.connectorId, errorCode: status.status == .faulted ? .otherError : .noError,
+            connectorId: status.connectorId, errorCode: codes?.errorCode ?? (status.status == .faulted ? .otherError : .noError),
             info: status.fault.map { String($0.prefix(50)) }, status: status.status,
-            timestamp: clock.isTrustworthy(boardTime: board) ? clock.now(boardTime: board) : nil)
+            timestamp: clock.isTrustworthy(boardTime: board) ? clock.now(boardTime: board) : nil,
+            vendorErrorCode: codes?.vendorErrorCode)
         do {
             return try OutgoingCall(request)
         } catch {

@@ -33,6 +33,9 @@ extension OCPPUplink {
             let (confirmation, triggered) = await trigger(request)
             frame = confirm(call, confirmation)
             afterwards = triggered
+        case .unlockConnector(let request):
+            // Sessions/OCPPUplink+Sessions.swift: audited, the session stopped (UnlockCommand), then the lock.
+            frame = confirm(call, await unlockConnector(request))
         default:
             let action = call.request.action.rawValue
             logger.info("call not supported yet", metadata: ["action": "\(action)"])
