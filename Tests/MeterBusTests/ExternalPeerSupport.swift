@@ -3,9 +3,11 @@ import Foundation
 
 /// Runs helper processes (pymodbus, socat) for interoperability tests and stops them.
 final class ExternalProcess: @unchecked Sendable {
-    // Safety: set up once in init, then only `terminate()` touches the process.
+    // Safety: set up once in init, then only `terminate()` touches the process; the captured
+    // standard error is behind its own lock.
     private let process = Process()
     private var scratchFile: URL?
+    private let errorText = Locked("")
 
     /// The project's Python (`EDGE_AGENT_PYTHON`, as `make test` sets it), else `<repo>/.venv/bin/python`.
     static let python: String = ProcessInfo.processInfo.environment["EDGE_AGENT_PYTHON"]
@@ -18,9 +20,25 @@ final class ExternalProcess: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        // Standard error is kept (and drained, so the process never blocks on a full pipe):
+        // socat reports its pty paths there, and a failing peer script says why.
+        let pipe = Pipe()
+        process.standardError = pipe
+        let errorText = errorText
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if data.isEmpty {
+                handle.readabilityHandler = nil
+            } else {
+                errorText.withLock { $0 += String(decoding: data, as: UTF8.self) }
+            }
+        }
         try process.run()
     }
+
+    /// Everything the process wrote to standard error so far.
+    var standardError: String { errorText.withLock { $0 } }
+    var isRunning: Bool { process.isRunning }
 
     /// Python running `script` (written to a temporary file) with arguments.
     static func python(script: String, arguments: [String]) throws -> ExternalProcess {
@@ -61,74 +79,53 @@ func freeLoopbackPort() -> Int {
     return Int(UInt16(bigEndian: address.sin_port))
 }
 
+struct PtyPairError: Error, CustomStringConvertible {
+    let description: String
+}
+
 /// A socat pseudo-terminal pair: what one end writes, the other reads (an RS-485 line stand-in).
+/// The two pty paths come from socat's own report (`-d -d`: "N PTY is /dev/pts/X").
 final class PtyPair: @unchecked Sendable {
-    let directory: URL
+    // Safety: immutable after init.
     let process: ExternalProcess
-    var client: String { directory.appendingPathComponent("client").path }
-    var device: String { directory.appendingPathComponent("device").path }
+    /// The end our MeterBus client opens.
+    let client: String
+    /// The end the served device (simulator or peer) opens.
+    let device: String
 
     init() async throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("meterbus-pty-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let client = directory.appendingPathComponent("client").path
-        let device = directory.appendingPathComponent("device").path
-        process = try ExternalProcess("/usr/bin/socat", [
-            "pty,raw,echo=0,link=\(client)", "pty,raw,echo=0,link=\(device)",
-        ])
-        for _ in 0..<100 where !(FileManager.default.fileExists(atPath: client) && FileManager.default.fileExists(atPath: device)) {
-            try await Task.sleep(for: .milliseconds(20))
+        process = try ExternalProcess("/usr/bin/socat", ["-d", "-d", "pty,raw,echo=0", "pty,raw,echo=0"])
+        var paths: [String] = []
+        // Generous deadline: the machine may be busy; socat normally reports within milliseconds.
+        for _ in 0..<300 {
+            paths = Self.ptyPaths(in: process.standardError)
+            if paths.count == 2 || !process.isRunning { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        guard paths.count == 2 else {
+            process.terminate()
+            throw PtyPairError(description: "socat did not report two ptys; its output: \(process.standardError)")
+        }
+        client = paths[0]
+        device = paths[1]
+    }
+
+    /// Paths from socat's "PTY is /dev/pts/N" notices, in order.
+    static func ptyPaths(in log: String) -> [String] {
+        // Only whole lines: a notice may arrive in two pieces.
+        let complete = log.lastIndex(of: "\n").map { log[..<$0] } ?? ""
+        return complete.split(separator: "\n").compactMap { line in
+            guard let range = line.range(of: "PTY is ") else { return nil }
+            return String(line[range.upperBound...]).trimmingCharacters(in: .whitespaces)
         }
     }
 
     func close() {
         process.terminate()
-        try? FileManager.default.removeItem(at: directory)
     }
 }
 
 enum PeerScripts {
-    /// A pymodbus server whose registers are encoded by Python's struct module, independently
-    /// of our codec: SDM630 floats (unit 1), EM24 low-word-first int32 (unit 2), and a SunSpec
-    /// chain with models 1 and 103 (unit 3). argv: tcp PORT | rtu DEVICE.
-    static let pymodbusServer = #"""
-    import struct, sys, logging
-    from pymodbus.datastore import ModbusDeviceContext, ModbusServerContext, ModbusSparseDataBlock
-    logging.disable(logging.CRITICAL)
-
-    def f32(v): return list(struct.unpack('>HH', struct.pack('>f', v)))
-    def i32_low_first(v):
-        hi, lo = struct.unpack('>HH', struct.pack('>i', v)); return [lo, hi]
-    def u32(v): return list(struct.unpack('>HH', struct.pack('>I', v)))
-    def put(regs, addr, words):
-        for i, w in enumerate(words): regs[addr + i] = w
-
-    sdm = {a: 0 for a in list(range(0, 0x4C)) + [0x156, 0x157]}
-    put(sdm, 0, f32(230.5)); put(sdm, 6, f32(12.25)); put(sdm, 0x34, f32(2825.0)); put(sdm, 0x48, f32(1234.5))
-    em = {a: 0 for a in range(0, 0x50)}
-    put(em, 0, i32_low_first(2314)); put(em, 0x28, i32_low_first(-15005)); put(em, 0x34, i32_low_first(54321))
-    ss = {}
-    put(ss, 40000, [0x5375, 0x6E53, 1, 66] + [0] * 66)
-    put(ss, 40070, [103, 50] + [0] * 50)
-    d = 40072
-    put(ss, d + 8, [2299, 0xFFFF, 0xFFFF, 0xFFFF])  # voltages L1..L3 (L2/L3 not implemented), V_SF = -1
-    put(ss, d + 12, [456, 1])                       # W = 456 * 10^1
-    put(ss, d + 22, u32(987654) + [0])              # WH, WH_SF = 0
-    put(ss, d + 50, [0xFFFF, 0])
-    ctx = ModbusServerContext(devices={
-        1: ModbusDeviceContext(ir=ModbusSparseDataBlock(sdm)),
-        2: ModbusDeviceContext(ir=ModbusSparseDataBlock(em)),
-        3: ModbusDeviceContext(hr=ModbusSparseDataBlock(ss)),
-    }, single=False)
-    if sys.argv[1] == "tcp":
-        from pymodbus.server import StartTcpServer
-        StartTcpServer(context=ctx, address=("127.0.0.1", int(sys.argv[2])))
-    else:
-        from pymodbus.server import StartSerialServer
-        from pymodbus import FramerType
-        StartSerialServer(context=ctx, framer=FramerType.RTU, port=sys.argv[2], baudrate=19200, bytesize=8, parity="N", stopbits=1)
-    """#
-
     /// A misbehaving RTU device on a serial port: answers every read with a bad CRC
     /// ("badcrc") or from another unit id ("wrongunit"). argv: DEVICE MODE.
     static let faultyRTUDevice = #"""

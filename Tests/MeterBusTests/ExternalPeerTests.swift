@@ -16,59 +16,72 @@ struct ExternalPeerTests {
         #expect(ExternalProcess.hasSocat, "socat is missing: run `make test`, which installs it")
     }
 
-    /// Checks the values the pymodbus script encoded with Python's struct module.
-    func expectPeerValues(_ configuration: BusConfiguration) async throws {
+    /// Starts the pymodbus peer serving every shipped profile (see `PeerFixture`).
+    func startPeer(_ transport: String, _ endpoint: String) throws -> ExternalProcess {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let fixture = String(decoding: try encoder.encode(PeerFixture.devices), as: UTF8.self)
+        return try ExternalProcess.python(script: PeerScripts.pymodbusProfiles, arguments: [transport, endpoint, fixture])
+    }
+
+    /// Reads every shipped profile from the peer and expects the fixture's engineering values.
+    func expectPeerValues(_ configuration: BusConfiguration, peer: ExternalProcess) async throws {
         let bus = ModbusBus(configuration: configuration)
         defer { Task { await bus.close() } }
-        let sdm = MeterDevice(id: "sdm", bus: bus, unit: 1, profile: try catalog.profile(named: "eastron-sdm630"))
-        let em = MeterDevice(id: "em", bus: bus, unit: 2, profile: try catalog.profile(named: "carlo-gavazzi-em24"))
-        let pv = MeterDevice(id: "pv", bus: bus, unit: 3, profile: try catalog.profile(named: "sunspec-inverter"))
-        // The peer may still be starting: retry the first read for a while.
-        let sdmReading = try await withTimeout(15) {
-            while true {
-                if let reading = try? await sdm.read() { return reading }
-                try await Task.sleep(for: .milliseconds(100))
+        #expect(Set(PeerFixture.devices.keys) == Set(ProfileTests.required), "the peer serves every shipped profile")
+        // The peer may still be starting: retry the first read for a while (generous: a loaded machine).
+        let first = try #require(PeerFixture.devices["eastron-sdm630"])
+        let probe = MeterDevice(id: "probe", bus: bus, unit: first.unit, profile: try catalog.profile(named: "eastron-sdm630"))
+        let ready = try await withTimeout(45) {
+            while peer.isRunning {
+                if (try? await probe.read()) != nil { return true }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            return false
+        }
+        try #require(ready, "the pymodbus peer exited: \(peer.standardError)")
+
+        for name in ProfileTests.required {
+            let profile = try catalog.profile(named: name)
+            let fixture = try #require(PeerFixture.devices[name])
+            let device = MeterDevice(id: name, bus: bus, unit: fixture.unit, profile: profile)
+            if profile.sunSpec != nil {
+                let layout = try await device.probe()
+                #expect(layout.sunSpecModels.map(\.id) == [1, 103, 160])
+            }
+            let reading = try await device.read()
+            #expect(Set(reading.values.map(\.name)) == Set(fixture.values.keys), "\(name): every value is read")
+            for value in reading.values {
+                let want = try #require(fixture.values[value.name], "\(name).\(value.name) has no fixture value")
+                if let want {
+                    let got = try #require(value.value, "\(name).\(value.name) should be available")
+                    #expect(abs(got - want) <= abs(want) * 1e-9 + 1e-9, "\(name).\(value.name): \(got) != \(want)")
+                } else {
+                    #expect(value.value == nil, "\(name).\(value.name) should be unavailable, got \(value.value ?? 0)")
+                }
             }
         }
-        #expect(sdmReading["voltage-l1"] == 230.5)
-        #expect(sdmReading["current-l1"] == 12.25)
-        #expect(sdmReading["power"] == 2825)
-        #expect(sdmReading.value(.energyActiveImportRegister)?.value == 1234.5)
-
-        let emReading = try await em.read()
-        #expect(abs((emReading["voltage-l1"] ?? 0) - 231.4) < 1e-9)
-        #expect(abs((emReading["power"] ?? 0) - -1500.5) < 1e-9)
-        #expect(abs((emReading["energy-import"] ?? 0) - 5432.1) < 1e-9)
-
-        let layout = try await pv.probe()
-        #expect(layout.sunSpecModels.map(\.id) == [1, 103])
-        let pvReading = try await pv.read()
-        #expect(pvReading["power"] == 4560)
-        #expect(abs((pvReading["voltage-l1"] ?? 0) - 229.9) < 1e-9)
-        #expect(pvReading["voltage-l2"] == nil)
-        #expect(pvReading["energy"] == 987_654)
-        #expect(pvReading["mppt1-power"] == nil)
     }
 
-    @Test("pymodbus server over TCP")
+    @Test("pymodbus server over TCP: every shipped profile")
     func pymodbusTCP() async throws {
         let port = freeLoopbackPort()
-        let server = try ExternalProcess.python(script: PeerScripts.pymodbusServer, arguments: ["tcp", String(port)])
+        let server = try startPeer("tcp", String(port))
         defer { server.terminate() }
-        var configuration = try BusURL.parse("tcp://127.0.0.1:\(port)?timeout=500&retries=0")
+        var configuration = try BusURL.parse("tcp://127.0.0.1:\(port)?timeout=1000&retries=1")
         configuration.reconnectBackoff = .init(initial: .milliseconds(50), maximum: .milliseconds(200))
-        try await expectPeerValues(configuration)
+        try await expectPeerValues(configuration, peer: server)
     }
 
-    @Test("pymodbus server over RTU on a socat pty pair")
+    @Test("pymodbus server over RTU on a socat pty pair: every shipped profile")
     func pymodbusRTU() async throws {
         let pty = try await PtyPair()
         defer { pty.close() }
-        let server = try ExternalProcess.python(script: PeerScripts.pymodbusServer, arguments: ["rtu", pty.device])
+        let server = try startPeer("rtu", pty.device)
         defer { server.terminate() }
-        var configuration = try BusURL.parse("rtu://\(pty.client)?baud=19200&parity=N&timeout=500&retries=0")
+        var configuration = try BusURL.parse("rtu://\(pty.client)?baud=19200&parity=N&timeout=1000&retries=1")
         configuration.reconnectBackoff = .init(initial: .milliseconds(50), maximum: .milliseconds(200))
-        try await expectPeerValues(configuration)
+        try await expectPeerValues(configuration, peer: server)
     }
 
     @Test("RTU replies with a bad CRC or from another unit become specific errors",

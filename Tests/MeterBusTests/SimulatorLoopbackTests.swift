@@ -34,7 +34,7 @@ struct SimulatorLoopbackTests {
     init() throws { catalog = try ProfileCatalog.shipped() }
 
     /// Distinct test values per value, within every type's range.
-    func testValue(_ value: ProfileValue, index: Int) -> Double {
+    static func testValue(_ value: ProfileValue, index: Int) -> Double {
         if value.function == .coil { return 1 }
         if let range = value.writeRange { return (range.lowerBound + range.upperBound).rounded(.down) / 2 }
         if value.layout.type == .int16, value.name.hasSuffix("-sf") { return -1 }
@@ -51,7 +51,13 @@ struct SimulatorLoopbackTests {
         let profile = try catalog.profile(named: name)
         let (simulator, configuration) = try startSimulator()
         defer { simulator.stop() }
-        let unit = profile.defaultUnitId ?? 1
+        try await Self.expectRoundTrip(profile, unit: profile.defaultUnitId ?? 1, simulator: simulator, bus: configuration)
+    }
+
+    /// Sets every value of `profile` on the simulator, reads the device through `bus` and
+    /// expects the same engineering values back (shared by the TCP and RTU tests).
+    static func expectRoundTrip(_ profile: DeviceProfile, unit: Int, simulator: ModbusSimulator, bus: BusConfiguration) async throws {
+        let name = profile.name
         try simulator.addDevice(unit: unit, profile: profile)
         var expected: [String: Double] = [:]
         for (index, value) in profile.values.enumerated() {
@@ -59,8 +65,9 @@ struct SimulatorLoopbackTests {
             try simulator.set(unit: unit, value.name, to: number)
             expected[value.name] = number
         }
-        let reading = try await ReadMeter.readOnce(bus: configuration, unit: unit, profile: profile)
+        let reading = try await ReadMeter.readOnce(bus: bus, unit: unit, profile: profile)
         #expect(reading.profile == name)
+        #expect(Set(reading.values.map(\.name)) == Set(expected.keys), "\(name): every value is read")
         for value in reading.values {
             let want = try #require(expected[value.name])
             let got = try #require(value.value, "\(name).\(value.name) should be available")

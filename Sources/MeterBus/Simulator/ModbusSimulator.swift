@@ -5,6 +5,7 @@ import Logging
 /// Errors from controlling the simulator.
 public enum SimulatorError: Error, Sendable, Equatable, CustomStringConvertible {
     case cannotListen(host: String, port: Int, reason: String)
+    case cannotOpenSerial(device: String, reason: String)
     case unknownUnit(Int)
     case unitInUse(Int)
     case unknownValue(String, unit: Int)
@@ -12,6 +13,8 @@ public enum SimulatorError: Error, Sendable, Equatable, CustomStringConvertible 
     public var description: String {
         switch self {
         case let .cannotListen(host, port, reason): "simulator cannot listen on \(host):\(port): \(reason); pick another port"
+        case let .cannotOpenSerial(device, reason):
+            "simulator cannot open serial device \(device): \(reason); check the path and that nothing else holds it"
         case let .unknownUnit(unit): "simulator has no device at unit \(unit); add it first"
         case let .unitInUse(unit): "simulator already has a device at unit \(unit)"
         case let .unknownValue(name, unit): "simulated device at unit \(unit) has no value '\(name)' (see its profile)"
@@ -19,12 +22,18 @@ public enum SimulatorError: Error, Sendable, Equatable, CustomStringConvertible 
     }
 }
 
-/// A real Modbus TCP server on libmodbus, serving simulated devices at their unit ids.
+/// A real Modbus server on libmodbus, serving simulated devices at their unit ids: Modbus TCP,
+/// or Modbus RTU on a serial device (e.g. one end of a socat pty pair, or a USB RS-485 adapter).
 /// The server loop runs on its own thread because libmodbus blocks; device state is shared
 /// with the control API under a lock (the loop cannot await an actor).
 public final class ModbusSimulator: Sendable {
-    public let host: String
-    private let requestedPort: Int
+    /// Where the simulator serves.
+    public enum Endpoint: Sendable, Hashable {
+        case tcp(host: String, port: Int)
+        case rtu(SerialSettings)
+    }
+
+    public let endpoint: Endpoint
     private let state = Locked(State())
     private let logger: Logger
 
@@ -39,17 +48,30 @@ public final class ModbusSimulator: Sendable {
     ///   - host: address to bind; keep 127.0.0.1 unless other machines must reach it.
     ///   - port: 0 lets the system pick a free port (see `port` after `start()`).
     public init(host: String = "127.0.0.1", port: Int = 0, logger: Logger = Logger(label: "meterbus.simulator")) {
-        self.host = host
-        self.requestedPort = port
+        self.endpoint = .tcp(host: host, port: port)
         self.logger = logger
+    }
+
+    /// A Modbus RTU server on a serial device. It answers for every unit that has a device,
+    /// like a bus with several meters on it.
+    public init(rtu serial: SerialSettings, logger: Logger = Logger(label: "meterbus.simulator")) {
+        self.endpoint = .rtu(serial)
+        self.logger = logger
+    }
+
+    /// The TCP address to bind ("" for RTU).
+    public var host: String {
+        if case let .tcp(host, _) = endpoint { return host }
+        return ""
     }
 
     deinit { stop() }
 
-    /// The bound port once started.
+    /// The bound port once started (TCP only).
     public var port: Int? { state.withLock { $0.port } }
 
-    /// Bus configuration that reaches this simulator.
+    /// Bus configuration that reaches this TCP simulator once started. Nil for RTU: clients
+    /// open the other end of the serial line (e.g. the peer pty), which the simulator cannot know.
     public var busConfiguration: BusConfiguration? {
         port.map { BusConfiguration(link: .tcp(host: host, port: $0), responseTimeout: .milliseconds(300)) }
     }
@@ -128,9 +150,17 @@ public final class ModbusSimulator: Sendable {
 
     // MARK: server
 
-    /// Binds and starts serving. Returns the bound port.
+    /// Binds (TCP) or opens the serial device (RTU) and starts serving. Returns the bound
+    /// port for TCP, 0 for RTU.
     @discardableResult
     public func start() throws(SimulatorError) -> Int {
+        switch endpoint {
+        case let .tcp(host, port): try startTCP(host: host, requestedPort: port)
+        case let .rtu(serial): try startRTU(serial)
+        }
+    }
+
+    private func startTCP(host: String, requestedPort: Int) throws(SimulatorError) -> Int {
         if let port = state.withLock({ $0.running ? $0.port : nil }) { return port }
         guard let context = modbus_new_tcp(host, Int32(requestedPort)) else {
             throw .cannotListen(host: host, port: requestedPort, reason: String(cString: modbus_strerror(errno)))
@@ -162,6 +192,33 @@ public final class ModbusSimulator: Sendable {
         thread.start()
         logger.info("Modbus simulator listening", metadata: ["host": "\(host)", "port": "\(port)"])
         return port
+    }
+
+    private func startRTU(_ serial: SerialSettings) throws(SimulatorError) -> Int {
+        if state.withLock({ $0.running }) { return 0 }
+        let parity = CChar(UInt8(ascii: serial.parity.rawValue.unicodeScalars.first!))
+        guard let context = modbus_new_rtu(serial.device, Int32(serial.baud), parity, Int32(serial.dataBits), Int32(serial.stopBits)) else {
+            throw .cannotOpenSerial(device: serial.device, reason: String(cString: modbus_strerror(errno)))
+        }
+        guard modbus_connect(context) == 0 else {
+            let reason = String(cString: modbus_strerror(errno))
+            modbus_free(context)
+            throw .cannotOpenSerial(device: serial.device, reason: reason)
+        }
+        let finished = DispatchSemaphore(value: 0)
+        state.withLock {
+            $0.running = true
+            $0.finished = finished
+        }
+        let server = RTUServerLoop(context: ContextBox(context), simulator: self)
+        let thread = Thread {
+            server.run()
+            finished.signal()
+        }
+        thread.name = "modbus-simulator:rtu"
+        thread.start()
+        logger.info("Modbus RTU simulator serving", metadata: ["device": "\(serial.device)", "baud": "\(serial.baud)"])
+        return 0
     }
 
     /// Stops serving and closes every connection. Devices and values are kept.

@@ -6,7 +6,7 @@ enum SimulatorRequest {
     case write(RegisterFunction, address: Int, words: [UInt16])
     case unsupported
 
-    /// Parses the PDU of a Modbus TCP request (after the 7-byte MBAP header).
+    /// Parses the PDU of a request (after the TCP MBAP header or the RTU unit byte).
     static func parse(_ pdu: ArraySlice<UInt8>) -> SimulatorRequest {
         let bytes = Array(pdu)
         guard bytes.count >= 5 else { return .unsupported }
@@ -86,13 +86,13 @@ struct ServerLoop: Sendable {
             let frame: [UInt8] = [query[0], query[1], 0, 0, 0, 4, query[6], 0x2B, 0xDE, 0xAD]
             _ = frame.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         case let .registers(function, address, words), let .written(function, address, words):
-            reply(query: query, function: function, address: address, words: words)
+            Self.reply(ctx, query: query, function: function, address: address, words: words)
         }
     }
 
-    /// Lets libmodbus build the reply from a mapping covering exactly the requested range.
-    private func reply(query: [UInt8], function: RegisterFunction, address: Int, words: [UInt16]) {
-        let ctx = context.context
+    /// Lets libmodbus build the reply from a mapping covering exactly the requested range
+    /// (TCP and RTU alike: libmodbus takes the unit from the query and adds the CRC for RTU).
+    static func reply(_ ctx: OpaquePointer, query: [UInt8], function: RegisterFunction, address: Int, words: [UInt16]) {
         let start = UInt32(address), count = UInt32(max(1, words.count))
         let mapping: UnsafeMutablePointer<modbus_mapping_t>?
         switch function {
