@@ -89,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "edge-agent",
             dependencies: [
-                "EdgeAgent", "MeterBus", "OCPP",
+                "EdgeAgent", "MeterBus", "OCPP", "LoadBalancing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

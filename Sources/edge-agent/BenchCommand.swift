@@ -9,7 +9,7 @@ extension EdgeAgentCommand {
     struct Bench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Benchmarks of the agent's I/O paths (run by `make bench`).",
-            subcommands: [BenchModbus.self, BenchOCPP.self, BenchAuthorization.self])
+            subcommands: [BenchModbus.self, BenchOCPP.self, BenchAuthorization.self, BenchBalancing.self])
     }
 
     struct BenchModbus: AsyncParsableCommand {
