@@ -18,6 +18,7 @@ run: deps-system build
 	@$(BIN) token >/dev/null
 	@echo "edge-agent: simulated site, local API on http://127.0.0.1:8080"
 	@echo "edge-agent: API token (also in .state/api-token): $$($(BIN) token)"
+	@echo "edge-agent: read-only API token (also in .state/api-token-readonly): $$($(BIN) token --read-only)"
 	@echo "edge-agent: try  curl -H \"Authorization: Bearer \$$(cat .state/api-token)\" http://127.0.0.1:8080/v1/status"
 	exec $(BIN) run
 
@@ -61,7 +62,8 @@ $(VENV)/.installed: Tests/EndToEnd/requirements.txt | deps-system
 	$(VENV_PYTHON) -m pip install -q --disable-pip-version-check -r Tests/EndToEnd/requirements.txt
 	touch $@
 
-# Benchmarks on an optimized build, each next to a peer measured in the same run; not part of `make test`.
+# Benchmarks on an optimized build (Modbus and OCPP next to a peer measured in the same run, balancing and
+# authorization by size); not part of `make test`.
 bench: deps
 	$(SWIFT) build -c release --product edge-agent
 	@mkdir -p .build/bench
@@ -69,6 +71,7 @@ bench: deps
 	Benchmarks/run.sh .build/release/edge-agent $(VENV_PYTHON) .build/bench/modbus_loop
 	.build/release/edge-agent bench ocpp --python $(VENV_PYTHON) --benchmarks Benchmarks
 	.build/release/edge-agent bench authorization
+	.build/release/edge-agent bench balancing
 
 clean:
 	rm -rf .build $(VENV)

@@ -9,7 +9,7 @@ struct EdgeAgentCommand: AsyncParsableCommand {
         commandName: "edge-agent",
         abstract: "On-site controller for charging lockers and local EV chargers.",
         version: Daemon.version,
-        subcommands: [Run.self, CheckConfig.self, Token.self, Unlock.self, ReadMeter.self, SimulateModbus.self, Bench.self],
+        subcommands: [Run.self, CheckConfig.self, Token.self, Unlock.self, Status.self, Sessions.self, Audit.self, Meters.self, ReadMeter.self, SimulateModbus.self, Bench.self],
         defaultSubcommand: Run.self)
 }
 
@@ -97,15 +97,19 @@ extension EdgeAgentCommand {
 
     struct Token: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print the local API bearer token, generating it on first use.")
+            abstract: "Print the local API bearer token (operator scope), generating it on first use.")
 
         @OptionGroup var site: SiteOptions
+
+        @Flag(name: .customLong("read-only"), help: "Print the read-only token instead (GET routes only).")
+        var readOnly = false
 
         func run() async throws {
             let configuration = try site.loadSite()
             do {
-                let token = try APIToken.resolve(
-                    configuration: configuration.api, stateFolder: configuration.storage.folder)
+                let token = readOnly
+                    ? try APIToken.resolveReadOnly(configuration: configuration.api, stateFolder: configuration.storage.folder)
+                    : try APIToken.resolve(configuration: configuration.api, stateFolder: configuration.storage.folder)
                 print(token.value)
             } catch {
                 printToStandardError("edge-agent: \(error)")

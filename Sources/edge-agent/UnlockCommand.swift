@@ -1,9 +1,6 @@
 import ArgumentParser
 import EdgeAgent
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 extension EdgeAgentCommand {
     /// The operator's emergency unlock from a shell on the board: the running daemon does it through its local
@@ -27,37 +24,17 @@ extension EdgeAgentCommand {
 
         func run() async throws {
             let configuration = try site.loadSite()
-            let token: APIToken
-            do {
-                token = try APIToken.resolve(configuration: configuration.api, stateFolder: configuration.storage.folder)
-            } catch {
-                printToStandardError("edge-agent: \(error)")
-                throw ExitCode.failure
-            }
+            let client = try LocalAPIClient.forSite(configuration, scope: .operator)
             let name = compartment.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? compartment
-            guard let url = URL(string: "http://\(configuration.api.host):\(configuration.api.port)/v1/compartments/\(name)/unlock")
-            else {
-                printToStandardError("edge-agent: the local API address \(configuration.api.host):\(configuration.api.port) is not usable")
-                throw ExitCode.failure
-            }
-            var request = URLRequest(url: url)
-            request.httpMethod = "POST"
-            request.setValue("Bearer \(token.value)", forHTTPHeaderField: "Authorization")
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.httpBody = try JSONEncoder().encode(["reason": reason])
-            request.timeoutInterval = 30
-            let (data, response): (Data, URLResponse)
+            let data: Data
             do {
-                (data, response) = try await URLSession.shared.data(for: request)
+                data = try await client.send("POST", "/v1/compartments/\(name)/unlock", json: ["reason": reason])
             } catch {
-                printToStandardError("edge-agent: the daemon's local API at \(url.host ?? "?"):\(url.port ?? 0) "
-                    + "did not answer (\(error.localizedDescription)); is edge-agent running with this site file?")
-                throw ExitCode.failure
+                throw error.exit()
             }
             let body = String(decoding: data, as: UTF8.self)
-            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-            guard status == 200, let result = try? JSONDecoder().decode(UnlockResult.self, from: data) else {
-                printToStandardError("edge-agent: unlock refused (HTTP \(status)): \(body)")
+            guard let result = try? JSONDecoder().decode(UnlockResult.self, from: data) else {
+                printToStandardError("edge-agent: the daemon's answer to the unlock was not understood: \(body)")
                 throw ExitCode.failure
             }
             print(body)

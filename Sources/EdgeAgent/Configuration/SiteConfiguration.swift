@@ -287,12 +287,20 @@ public struct LocalAPIConfiguration: Sendable, Equatable, Codable {
     public var token: String?
     /// Absolute path of a file holding the token.
     public var tokenFile: String?
+    /// Read-only bearer token inline (prefer `readOnlyTokenFile`). With neither, the daemon generates one in
+    /// `<storage folder>/api-token-readonly` on first start.
+    public var readOnlyToken: String?
+    /// Absolute path of a file holding the read-only token.
+    public var readOnlyTokenFile: String?
 
-    public init(host: String = defaultHost, port: Int = defaultPort, token: String? = nil, tokenFile: String? = nil) {
+    public init(host: String = defaultHost, port: Int = defaultPort, token: String? = nil, tokenFile: String? = nil,
+                readOnlyToken: String? = nil, readOnlyTokenFile: String? = nil) {
         self.host = host
         self.port = port
         self.token = token
         self.tokenFile = tokenFile
+        self.readOnlyToken = readOnlyToken
+        self.readOnlyTokenFile = readOnlyTokenFile
     }
 
     public var listen: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }

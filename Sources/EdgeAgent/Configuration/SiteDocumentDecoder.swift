@@ -128,7 +128,7 @@ struct SiteDocumentDecoder {
                 sessions.bool("keepFreeCompartmentsUnlocked") ?? settings.keepFreeCompartmentsUnlocked
             document.sessions = settings
         }
-        if let api = top.mapping("api", known: ["listen", "token", "tokenFile"]) {
+        if let api = top.mapping("api", known: ["listen", "token", "tokenFile", "readOnlyToken", "readOnlyTokenFile"]) {
             if let listen = api.string("listen") {
                 if let (host, port) = APIListenAddress.parse(listen) {
                     document.api.host = host
@@ -139,6 +139,8 @@ struct SiteDocumentDecoder {
             }
             document.api.token = api.string("token")
             document.api.tokenFile = api.string("tokenFile").map(resolve)
+            document.api.readOnlyToken = api.string("readOnlyToken")
+            document.api.readOnlyTokenFile = api.string("readOnlyTokenFile").map(resolve)
         }
         if let storage = top.mapping("storage", known: ["folder"]) {
             document.storageFolder = storage.string("folder").map(resolve)

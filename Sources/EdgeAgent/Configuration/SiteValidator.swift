@@ -306,5 +306,11 @@ struct SiteValidator {
         if api.token != nil && api.tokenFile != nil {
             report("api.token", "give either `token` or `tokenFile`, not both")
         }
+        if api.readOnlyToken != nil && api.readOnlyTokenFile != nil {
+            report("api.readOnlyToken", "give either `readOnlyToken` or `readOnlyTokenFile`, not both")
+        }
+        if let token = api.token, token == api.readOnlyToken {
+            report("api.readOnlyToken", "the read-only token must differ from the operator token `token`")
+        }
     }
 }

@@ -5,6 +5,7 @@ public enum APITokenError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreadable(path: String, reason: String)
     case empty(path: String)
     case notWritable(path: String, reason: String)
+    case readOnlySameAsOperator
 
     public var description: String {
         switch self {
@@ -14,6 +15,9 @@ public enum APITokenError: Error, Sendable, Equatable, CustomStringConvertible {
             return "API token file \(path) is empty. Put a token of at least 16 characters in it, or delete it to have one generated."
         case let .notWritable(path, reason):
             return "API token file \(path) cannot be created (\(reason)). Make the state folder writable, or set api.token / api.tokenFile in the site file."
+        case .readOnlySameAsOperator:
+            return "the read-only API token is the same as the operator token, so it would grant operator scope. "
+                + "Give api.readOnlyToken / api.readOnlyTokenFile a different token, or remove them to have one generated."
         }
     }
 }
@@ -29,21 +33,37 @@ public struct APIToken: Sendable {
     public let value: String
     public let origin: Origin
 
-    /// Where a token is generated when the site file names none.
+    /// Where the operator token is generated when the site file names none.
     public static func defaultFilePath(stateFolder: String) -> String {
         URL(fileURLWithPath: stateFolder, isDirectory: true).appendingPathComponent("api-token").path
     }
 
-    /// Resolves the token: inline in the site file, else the named token file, else `<state>/api-token`,
+    /// Where the read-only token is generated when the site file names none.
+    public static func defaultReadOnlyFilePath(stateFolder: String) -> String {
+        URL(fileURLWithPath: stateFolder, isDirectory: true).appendingPathComponent("api-token-readonly").path
+    }
+
+    /// Resolves the operator token: inline in the site file, else the named token file, else `<state>/api-token`,
     /// generated on first start with 256 random bits and mode 0600.
     public static func resolve(configuration: LocalAPIConfiguration, stateFolder: String) throws(APITokenError) -> APIToken {
-        if let inline = configuration.token, !inline.isEmpty {
+        try resolve(inline: configuration.token, file: configuration.tokenFile,
+                    defaultPath: defaultFilePath(stateFolder: stateFolder), stateFolder: stateFolder)
+    }
+
+    /// Resolves the read-only token the same way from `api.readOnlyToken`, `api.readOnlyTokenFile`, else
+    /// `<state>/api-token-readonly`.
+    public static func resolveReadOnly(configuration: LocalAPIConfiguration, stateFolder: String) throws(APITokenError) -> APIToken {
+        try resolve(inline: configuration.readOnlyToken, file: configuration.readOnlyTokenFile,
+                    defaultPath: defaultReadOnlyFilePath(stateFolder: stateFolder), stateFolder: stateFolder)
+    }
+
+    static func resolve(inline: String?, file: String?, defaultPath path: String, stateFolder: String) throws(APITokenError) -> APIToken {
+        if let inline, !inline.isEmpty {
             return APIToken(value: inline, origin: .configuration)
         }
-        if let path = configuration.tokenFile {
-            return APIToken(value: try read(path), origin: .file(path: path))
+        if let file {
+            return APIToken(value: try read(file), origin: .file(path: file))
         }
-        let path = defaultFilePath(stateFolder: stateFolder)
         if FileManager.default.fileExists(atPath: path) {
             return APIToken(value: try read(path), origin: .file(path: path))
         }
@@ -60,6 +80,14 @@ public struct APIToken: Sendable {
             throw .notWritable(path: path, reason: (error as NSError).localizedDescription)
         }
         return APIToken(value: token, origin: .generated(path: path))
+    }
+
+    /// Where the token came from, for messages (never the token itself).
+    public var sourceDescription: String {
+        switch origin {
+        case .configuration: "the site file (inline token)"
+        case let .file(path), let .generated(path): path
+        }
     }
 
     static func read(_ path: String) throws(APITokenError) -> String {
@@ -88,5 +116,37 @@ public struct APIToken: Sendable {
             difference |= expected[index] ^ (index < given.count ? given[index] : 0)
         }
         return difference == 0
+    }
+}
+
+/// What a token may do: read-only tokens may read everything; everything that changes state needs operator scope.
+public enum APIScope: String, Sendable, Equatable, Codable {
+    case readOnly = "read-only"
+    case `operator`
+}
+
+/// The local API's two tokens: the operator token and the read-only token.
+public struct APITokens: Sendable {
+    public let operatorToken: APIToken
+    public let readOnlyToken: APIToken?
+
+    public init(operatorToken: APIToken, readOnlyToken: APIToken? = nil) {
+        self.operatorToken = operatorToken
+        self.readOnlyToken = readOnlyToken
+    }
+
+    /// Resolves both tokens (each generated on first start when the site file names none); they must differ.
+    public static func resolve(configuration: LocalAPIConfiguration, stateFolder: String) throws(APITokenError) -> APITokens {
+        let operatorToken = try APIToken.resolve(configuration: configuration, stateFolder: stateFolder)
+        let readOnlyToken = try APIToken.resolveReadOnly(configuration: configuration, stateFolder: stateFolder)
+        guard !operatorToken.matches(readOnlyToken.value) else { throw .readOnlySameAsOperator }
+        return APITokens(operatorToken: operatorToken, readOnlyToken: readOnlyToken)
+    }
+
+    /// The scope the presented token grants, or nil when it is neither token.
+    public func scope(of presented: some StringProtocol) -> APIScope? {
+        if operatorToken.matches(presented) { return .operator }
+        if let readOnlyToken, readOnlyToken.matches(presented) { return .readOnly }
+        return nil
     }
 }

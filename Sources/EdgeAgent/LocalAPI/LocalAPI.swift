@@ -2,13 +2,21 @@ import Foundation
 import Hummingbird
 import Logging
 
-/// The local HTTP API on the board (docs/local-api.md). Every route needs the bearer token.
+/// The local HTTP API on the board (docs/local-api.md). Every route needs a bearer token; every route that
+/// changes state (any method but GET/HEAD) needs the operator token (BearerTokenMiddleware).
 public enum LocalAPI {
+    /// A router that accepts only the operator token.
     public static func router(site: SiteController, token: APIToken, version: String, startedAt: Date)
         -> Router<BasicRequestContext>
     {
+        router(site: site, tokens: APITokens(operatorToken: token), version: version, startedAt: startedAt)
+    }
+
+    public static func router(site: SiteController, tokens: APITokens, version: String, startedAt: Date)
+        -> Router<BasicRequestContext>
+    {
         let router = Router(context: BasicRequestContext.self)
-        router.add(middleware: BearerTokenMiddleware(token: token))
+        router.add(middleware: BearerTokenMiddleware(tokens: tokens))
         let v1 = router.group("v1")
         v1.get("health") { _, _ -> HealthStatus in
             let responsive = await site.isResponsive()

@@ -40,7 +40,7 @@ public struct Daemon: Sendable {
         let startedAt = Date()
         let store: SiteStore
         let runStart: RunStart
-        let token: APIToken
+        let tokens: APITokens
         do {
             store = try SiteStore(folder: configuration.storage.folder, logger: logger)
             runStart = try store.beginRun(at: startedAt, version: Self.version)
@@ -48,13 +48,16 @@ public struct Daemon: Sendable {
             throw DaemonError.store(error)
         }
         do {
-            token = try APIToken.resolve(configuration: configuration.api, stateFolder: configuration.storage.folder)
+            tokens = try APITokens.resolve(configuration: configuration.api, stateFolder: configuration.storage.folder)
         } catch {
             store.close()
             throw DaemonError.apiToken(error)
         }
-        if case let .generated(path) = token.origin {
-            logger.notice("generated a local API token", metadata: ["tokenFile": "\(path)"])
+        let scopedTokens: [(APIToken?, APIScope)] = [(tokens.operatorToken, .operator), (tokens.readOnlyToken, .readOnly)]
+        for (token, scope) in scopedTokens {
+            if case let .generated(path)? = token?.origin {
+                logger.notice("generated a local API token", metadata: ["tokenFile": "\(path)", "scope": "\(scope.rawValue)"])
+            }
         }
 
         let notifier = SystemdNotifier(environment: environment)
@@ -83,7 +86,7 @@ public struct Daemon: Sendable {
         if let uplink { await authorizer.attach(centralSystem: uplink) }
         // Stored sessions are reconciled with the hardware before the API or the uplink can act on anything.
         await site.startSessions(uplink: uplink, settings: SessionSettings(configuration: configuration))
-        let router = LocalAPI.router(site: site, token: token, version: Self.version, startedAt: startedAt)
+        let router = LocalAPI.router(site: site, tokens: tokens, version: Self.version, startedAt: startedAt)
         let api = LocalAPI.application(
             router: router, host: configuration.api.host, port: configuration.api.port,
             logger: logger.with(label: "edge-agent.api")
