@@ -44,6 +44,8 @@ def send_list(central, version, update_type, entries):
 def test_local_list_full_differential_version_mismatch_limits_and_restart(daemon_factory, central_factory):
     central = central_factory().start()
     daemon = connected(daemon_factory, central)
+    # This test is about the list: unknown cards are refused offline whatever the site file's ocppDefaults say.
+    assert central.call(call.ChangeConfiguration(key="AllowOfflineTxForUnknownId", value="false")).status == "Accepted"
     assert list_version(central) == 0
 
     assert send_list(central, 1, "Full", [entry("CARD1", parentIdTag="FLEET"), entry("CARD2"), entry("CARD3", "Blocked")]) == "Accepted"

@@ -264,6 +264,12 @@ rfidReaders:
 # every relay is off (raise it with POST /v1/simulation/emergency, see docs/simulation.md).
 emergencyInputLine: EMERGENCY
 
+# Nothing answers at the simulated central system's address unless you start one, so the site is offline:
+# accept any card then, so a whole session can be tried with make run. A real site leaves this to its
+# operator (the default is off: an unknown card is refused while offline).
+ocppDefaults:
+  AllowOfflineTxForUnknownId: "true"
+
 api:
   listen: 127.0.0.1:8080
 

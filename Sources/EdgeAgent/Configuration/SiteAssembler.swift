@@ -27,6 +27,7 @@ struct SiteAssembler {
             logging: document.logging)
         site.profilesFolder = document.profilesFolder
         site.compartmentHardware = document.compartmentHardware
+        site.ocppDefaults = document.ocppDefaults
         site.sessions = document.sessions
         site.keypads = document.keypads.map { keypad in
             var keypad = keypad

@@ -19,6 +19,9 @@ public struct SiteConfiguration: Sendable, Equatable, Codable {
     public var keypads: [KeypadConfiguration] = []
     /// How every compartment's lock, door sensor and relay behave (`compartmentHardware`).
     public var compartmentHardware = CompartmentHardwareSettings()
+    /// Starting values of OCPP configuration keys (`ocppDefaults`), e.g. the offline authorization policy; a
+    /// value the central system sets later is stored and wins.
+    public var ocppDefaults: [String: String] = [:]
     /// How sessions run: restart policy, timeouts, limits (`sessions`, Sessions/SessionConfiguration.swift).
     public var sessions = SessionConfiguration()
     /// The building's emergency input (a fire-alarm contact, `active` = alarm); nil: none.

@@ -1,3 +1,4 @@
+import OCPP
 import Yams
 
 /// A site file as written, before the board is known: lines are unresolved names, RTU
@@ -16,6 +17,7 @@ struct SiteDocument {
     var rfidReaders: [RFIDReaderConfiguration] = []
     var keypads: [KeypadConfiguration] = []
     var compartmentHardware = CompartmentHardwareSettings()
+    var ocppDefaults: [String: String] = [:]
     var sessions = SessionConfiguration()
     var emergencyInputLine: GPIOLineReference?
     var api = LocalAPIConfiguration(host: LocalAPIConfiguration.defaultHost, port: LocalAPIConfiguration.defaultPort)
@@ -38,7 +40,7 @@ struct SiteDocumentDecoder {
 
     static let topLevelKeys = [
         "station", "centralSystem", "board", "buses", "compartments", "chargers", "siteMeters",
-        "balancing", "sms", "rfidReaders", "keypads", "compartmentHardware", "sessions", "emergencyInputLine", "api", "storage", "logging", "profilesFolder",
+        "balancing", "sms", "rfidReaders", "keypads", "compartmentHardware", "ocppDefaults", "sessions", "emergencyInputLine", "api", "storage", "logging", "profilesFolder",
     ]
 
     func decode(_ root: Node?) -> SiteDocument {
@@ -90,6 +92,10 @@ struct SiteDocumentDecoder {
         document.rfidReaders = (top.sequence("rfidReaders") ?? []).compactMap { decodeRFIDReader($0.node, path: $0.path) }
         document.emergencyInputLine = line(top, "emergencyInputLine", required: false)
         document.keypads = (top.sequence("keypads") ?? []).compactMap { decodeKeypad($0.node, path: $0.path) }
+        let ocppKeys = StandardConfigurationKey.allCases.map(\.rawValue)
+        if let defaults = top.mapping("ocppDefaults", known: ocppKeys) {
+            for key in ocppKeys { if let value = defaults.string(key) { document.ocppDefaults[key] = value } }
+        }
         if let hardware = top.mapping("compartmentHardware", known: [
             "lock", "holdLockedWhenEnergized", "unlockConfirmSeconds", "unlockRetries", "relockIfUnopenedSeconds",
             "doorLeftOpenSeconds", "debounceMilliseconds",

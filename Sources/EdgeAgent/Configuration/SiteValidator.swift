@@ -1,3 +1,4 @@
+import OCPP
 /// Checks an assembled site for what a device cannot check for itself: ranges, names and
 /// lines used twice, references to buses and profiles that do not exist. Problems go to
 /// the log; a value that already has a problem gets no second one.
@@ -29,6 +30,7 @@ struct SiteValidator {
         validateRFIDReaders(site)
         validateKeypads(site)
         validateCompartmentHardware(site.compartmentHardware)
+        validateOCPPDefaults(site)
         validateLines(site)
         validateAPI(site.api)
         if site.storage.folder.isEmpty { report("storage.folder", "must not be empty; e.g. /var/lib/edge-agent") }
@@ -234,6 +236,16 @@ struct SiteValidator {
         checkRange(settings.relockIfUnopenedSeconds, 2...600, "\(path).relockIfUnopenedSeconds", "relock time (s)")
         checkRange(settings.doorLeftOpenSeconds, 5...86_400, "\(path).doorLeftOpenSeconds", "door-left-open time (s)")
         checkRange(settings.debounceMilliseconds, 0...1_000, "\(path).debounceMilliseconds", "debounce (ms)")
+    }
+
+    /// Each starting value must be one the central system could set: a writable key and a valid value.
+    private func validateOCPPDefaults(_ site: SiteConfiguration) {
+        let registry = UplinkSetup.registry(for: site)
+        for (key, value) in site.ocppDefaults.sorted(by: { $0.key < $1.key }) {
+            if case let .failure(error) = registry.validatedChange(key: key, value: value, store: ConfigurationKeyStore(values: [:])) {
+                report("ocppDefaults.\(key)", "\(error); use a value the central system could set with ChangeConfiguration")
+            }
+        }
     }
 
     private func validateKeypads(_ site: SiteConfiguration) {

@@ -16,15 +16,10 @@ public enum UplinkSetup {
     /// The stored configuration values, cleaned of anything no longer valid. SecurityProfile
     /// starts at the site file's profile until the central system raises it.
     public static func loadKeys(
-        registry: ConfigurationRegistry, store: SiteStore, central: CentralSystemConfiguration, logger: Logger
+        registry: ConfigurationRegistry, store: SiteStore, central: CentralSystemConfiguration,
+        siteDefaults: [String: String] = [:], logger: Logger
     ) -> ConfigurationKeyStore {
-        var values: [String: String]
-        do {
-            values = try store.ocppConfigurationValues()
-        } catch {
-            logger.error("stored configuration keys unreadable; using defaults", metadata: ["error": "\(error)"])
-            values = [:]
-        }
+        var values = storedValues(store: store, siteDefaults: siteDefaults, logger: logger)
         if values[StandardConfigurationKey.securityProfile.rawValue] == nil {
             values[StandardConfigurationKey.securityProfile.rawValue] = String(central.securityProfile)
         }
@@ -33,6 +28,18 @@ public enum UplinkSetup {
             logger.warning("stored configuration keys no longer valid were ignored", metadata: ["keys": "\(dropped.joined(separator: ", "))"])
         }
         return clean
+    }
+
+    /// The configuration values in force before any central system speaks: the site file's `ocppDefaults`,
+    /// overridden by what a central system set earlier (stored).
+    public static func storedValues(store: SiteStore, siteDefaults: [String: String], logger: Logger) -> [String: String] {
+        do {
+            return siteDefaults.merging(try store.ocppConfigurationValues()) { _, stored in stored }
+        } catch {
+            logger.error("stored configuration keys unreadable; using the site file's and the standard defaults",
+                         metadata: ["error": "\(error)"])
+            return siteDefaults
+        }
     }
 
     /// BootNotification with the station's vendor, model, serial number and firmware version

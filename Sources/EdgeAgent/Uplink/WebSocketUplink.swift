@@ -31,7 +31,8 @@ extension UplinkSetup {
         buildVersion: String, logger: Logger
     ) -> OCPPUplink {
         let registry = registry(for: configuration)
-        let keys = loadKeys(registry: registry, store: store, central: central, logger: logger)
+        let keys = loadKeys(
+            registry: registry, store: store, central: central, siteDefaults: configuration.ocppDefaults, logger: logger)
         let connection = OCPPConnection(
             configuration: OCPPConnectionConfiguration(
                 centralSystemURL: central.url, stationIdentity: configuration.station.identity,
