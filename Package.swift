@@ -69,6 +69,8 @@ let package = Package(
             ]
         ),
         .target(name: "LoadBalancing"),
+        // A seeded generator shared by property tests, simulations and benchmarks (not product randomness).
+        .target(name: "SeededRandom"),
 
         // The daemon: site model, sessions, persistence, local API, service wiring.
         .target(
@@ -89,7 +91,7 @@ let package = Package(
         .executableTarget(
             name: "edge-agent",
             dependencies: [
-                "EdgeAgent", "MeterBus", "OCPP", "LoadBalancing",
+                "EdgeAgent", "MeterBus", "OCPP", "SeededRandom", "LoadBalancing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -97,13 +99,13 @@ let package = Package(
 
         .testTarget(name: "LockerIOTests", dependencies: ["LockerIO"]),
         .testTarget(name: "MeterBusTests", dependencies: ["MeterBus"]),
-        .testTarget(name: "SMSAuthTests", dependencies: ["SMSAuth"]),
-        .testTarget(name: "OCPPTests", dependencies: ["OCPP"], exclude: ["validate_schemas.py", "transport_peer.py"]),
-        .testTarget(name: "LoadBalancingTests", dependencies: ["LoadBalancing"], exclude: ["Scenarios"]),
+        .testTarget(name: "SMSAuthTests", dependencies: ["SMSAuth", "SeededRandom"]),
+        .testTarget(name: "OCPPTests", dependencies: ["OCPP", "SeededRandom"], exclude: ["validate_schemas.py", "transport_peer.py"]),
+        .testTarget(name: "LoadBalancingTests", dependencies: ["LoadBalancing", "SeededRandom"], exclude: ["Scenarios"]),
         .testTarget(
             name: "EdgeAgentTests",
             dependencies: [
-                "EdgeAgent",
+                "EdgeAgent", "SeededRandom",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LoadBalancing
+import SeededRandom
 
 extension EdgeAgentCommand {
     struct BenchBalancing: AsyncParsableCommand {
@@ -22,7 +23,7 @@ extension EdgeAgentCommand {
             }
             print("consumers  steps   median      p99")
             for (consumers, stepCount) in zip([10, 100, 1_000], counts) {
-                var random = BenchRandom(seed: seed &+ UInt64(consumers))
+                var random = SplitMix64(seed: seed &+ UInt64(consumers))
                 let site = BalancingBenchSite(consumers: consumers, random: &random)
                 let balancer: LoadBalancer
                 do {
@@ -54,7 +55,7 @@ struct BalancingBenchSite {
     let configuration: SiteConfiguration
     let voltage = 230.0
 
-    init(consumers count: Int, random: inout BenchRandom) {
+    init(consumers count: Int, random: inout SplitMix64) {
         let circuitCount = max(1, count / 10)
         var circuits = [Circuit(id: "grid", maxCurrent: Double(count) * 4, metered: true, safeCurrent: Double(count))]
         for c in 0..<circuitCount {
@@ -78,7 +79,7 @@ struct BalancingBenchSite {
 
     /// Runs `steps` allocations 10 s apart with sessions coming and going and fresh meter readings
     /// (consumers draw what they were given); returns the seconds each allocation took.
-    func timeAllocations(_ balancer: LoadBalancer, steps: Int, random: inout BenchRandom) -> [Double] {
+    func timeAllocations(_ balancer: LoadBalancer, steps: Int, random: inout SplitMix64) -> [Double] {
         let site = configuration
         var sessions: [ConsumerID: Session] = [:]
         var state = BalancingState()
@@ -131,21 +132,3 @@ struct BalancingBenchSite {
     }
 }
 
-/// SplitMix64: a small seeded generator, so a benchmark run is reproducible by its seed.
-struct BenchRandom: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func chance(_ probability: Double) -> Bool { Double.random(in: 0..<1, using: &self) < probability }
-    mutating func double(_ range: ClosedRange<Double>) -> Double { Double.random(in: range, using: &self) }
-    mutating func pick<T>(_ items: [T]) -> T { items[Int.random(in: 0..<items.count, using: &self)] }
-}

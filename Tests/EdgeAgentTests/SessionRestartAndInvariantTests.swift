@@ -1,18 +1,7 @@
 import Foundation
 import Testing
 @testable import EdgeAgent
-
-/// A small deterministic generator, so a failing sequence can be replayed from its seed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import SeededRandom
 
 @Suite("Session machine: restarts and invariants")
 struct SessionRestartAndInvariantTests {
@@ -98,7 +87,7 @@ struct SessionRestartAndInvariantTests {
     /// whose door reads closed and locked; and every effect is preceded by its commit.
     @Test(arguments: 0..<60)
     func invariantsHoldForRandomEventSequences(seed: UInt64) {
-        var random = SeededGenerator(state: seed)
+        var random = SplitMix64(seed: seed)
         var machine = CompartmentSessionMachine(
             connectorId: 1, compartment: "A1",
             policy: SessionPolicy(connectionTimeOut: 30, lockConfirmTimeout: 5, meterSampleInterval: 10, maxPowerWatts: 500,

@@ -12,6 +12,7 @@
 
 import Foundation
 @testable import LoadBalancing
+import SeededRandom
 
 struct DaySimulation {
     static let stepSeconds = 10.0

@@ -2,6 +2,7 @@
 
 import Testing
 @testable import LoadBalancing
+import SeededRandom
 
 struct RandomSite {
     var site: SiteConfiguration

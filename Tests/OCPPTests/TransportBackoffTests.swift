@@ -1,6 +1,7 @@
 import Testing
 
 @testable import OCPP
+import SeededRandom
 
 @Suite("Transport: reconnect backoff and link watchdog")
 struct TransportBackoffTests {
@@ -9,7 +10,7 @@ struct TransportBackoffTests {
     @Test func withoutJitterDelaysDoubleUpToTheCap() {
         var backoff = ReconnectBackoff(settings: .init(
             initialDelay: .seconds(2), maximumDelay: .seconds(30), multiplier: 2, jitterFraction: 0))
-        var random = SeededGenerator(seed: 1)
+        var random = SplitMix64(seed: 1)
         let delays = (0..<7).map { _ in seconds(backoff.nextDelay(using: &random)) }
         #expect(delays == [2, 4, 8, 16, 30, 30, 30])
         #expect(backoff.failures == 7)
@@ -17,7 +18,7 @@ struct TransportBackoffTests {
 
     @Test func resetStartsAgainFromTheInitialDelay() {
         var backoff = ReconnectBackoff(settings: .init(initialDelay: .seconds(1), jitterFraction: 0))
-        var random = SeededGenerator(seed: 1)
+        var random = SplitMix64(seed: 1)
         _ = backoff.nextDelay(using: &random)
         _ = backoff.nextDelay(using: &random)
         backoff.reset()
@@ -28,7 +29,7 @@ struct TransportBackoffTests {
         let settings = ReconnectBackoffSettings(
             initialDelay: .seconds(1), maximumDelay: .seconds(60), multiplier: 2, jitterFraction: 0.5)
         var backoff = ReconnectBackoff(settings: settings)
-        var random = SeededGenerator(seed: 42)
+        var random = SplitMix64(seed: 42)
         var sawJitter = false
         for _ in 0..<12 {
             let ceiling = seconds(backoff.currentCeiling)
@@ -43,7 +44,7 @@ struct TransportBackoffTests {
     @Test func sameSeedGivesTheSameSchedule() {
         func schedule(seed: UInt64) -> [Duration] {
             var backoff = ReconnectBackoff()
-            var random = SeededGenerator(seed: seed)
+            var random = SplitMix64(seed: seed)
             return (0..<6).map { _ in backoff.nextDelay(using: &random) }
         }
         #expect(schedule(seed: 9) == schedule(seed: 9))
@@ -52,7 +53,7 @@ struct TransportBackoffTests {
 
     @Test func defaultsRetryWithinAFewSecondsAndSurviveLongOutages() {
         var backoff = ReconnectBackoff()
-        var random = SeededGenerator(seed: 3)
+        var random = SplitMix64(seed: 3)
         #expect(seconds(backoff.nextDelay(using: &random)) <= 5)
         for _ in 0..<500 { _ = backoff.nextDelay(using: &random) }
         #expect(seconds(backoff.nextDelay(using: &random)) <= seconds(backoff.settings.maximumDelay))

@@ -3,6 +3,7 @@ import Logging
 import Testing
 
 @testable import OCPP
+import SeededRandom
 
 // Real peers for the transport tests: a Python WebSocket server (transport_peer.py, on the
 // `websockets` package) and a throw-away PKI made with the openssl CLI.
@@ -165,7 +166,7 @@ final class ConnectionHarness: Sendable {
         var logger = Logger(label: "ocpp-transport-test")
         logger.logLevel = ProcessInfo.processInfo.environment["OCPP_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .critical
         let connection = OCPPConnection(
-            configuration: configuration, logger: logger, random: SeededGenerator(seed: 7))
+            configuration: configuration, logger: logger, random: SplitMix64(seed: 7))
         self.connection = connection
         stateReader = StreamReader(connection.states)
         frameReader = StreamReader(connection.incomingFrames)
@@ -244,19 +245,6 @@ final class StreamReader<Element: Sendable>: Sendable {
             if finished || ContinuousClock.now >= deadline { throw StreamTimeout(limit: limit) }
             try await Task.sleep(for: .milliseconds(10))
         }
-    }
-}
-
-/// SplitMix64: a seedable generator so jitter is reproducible in tests.
-struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -1,18 +1,7 @@
 import Foundation
 import Testing
 @testable import SMSAuth
-
-/// Deterministic generator for tests only (SplitMix64); production uses the system CSPRNG.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import SeededRandom
 
 @Suite("Receipt PINs")
 struct ReceiptPINTests {
@@ -51,7 +40,7 @@ struct ReceiptPINTests {
 
     @Test("the same PIN gets a different salt each time")
     func salted() throws {
-        var generator = SeededGenerator(state: 1)
+        var generator = SplitMix64(seed: 1)
         let pin = try #require(ReceiptPIN(digits: "482913"))
         let first = ReceiptPINDigest(pin: pin, using: &generator)
         let second = ReceiptPINDigest(pin: pin, using: &generator)
@@ -73,9 +62,9 @@ struct ReceiptPINTests {
 
     @Test("a taken PIN is skipped; when all are taken the issuer gives up with a clear error")
     func takenPINs() throws {
-        var generator = SeededGenerator(state: 42)
+        var generator = SplitMix64(seed: 42)
         let issuer = try ReceiptPINIssuer(length: 4, maxAttempts: 50)
-        var firstAttempt = SeededGenerator(state: 42)
+        var firstAttempt = SplitMix64(seed: 42)
         let unconstrained = try issuer.issue(isInUse: { _ in false }, using: &firstAttempt).pin
         let (pin, _) = try issuer.issue(isInUse: { $0 == unconstrained }, using: &generator)
         #expect(pin != unconstrained)
