@@ -24,6 +24,8 @@ public actor SiteController: Service {
     var hardwareView = HardwareView()
     /// The compartments' session machines and what drives them (Sessions/SiteController+Sessions.swift).
     var sessionView = SessionView()
+    /// Load balancing's setpoints and inputs shared with sessions and smart charging (Balancing/BalancingView.swift).
+    var balancingView = BalancingView()
     /// The site's Modbus devices: latest readings and staleness (Metering/MeteringService.swift); nil without metering.
     public nonisolated let metering: MeteringService?
     /// Decides whether an idTag may start or end a session (Authorization/Authorizer.swift); nil in tests without it.
