@@ -10,6 +10,9 @@ struct BalancingView: Sendable {
     var setpoints: [Int: BalancingSetpoint] = [:]
     /// Limits from the central system's charging profiles in force now, as load-balancing inputs.
     var centralLimits: [CentralLimit] = []
+    /// Chargers that want to charge now (plugged in, authorized, transaction running), written by the charger
+    /// sessions (Chargers/) and read by the control loop. Compartments' demand comes from their session machines.
+    var chargerDemands: [Int: ChargerDemand] = [:]
     /// Wakes the control loop at once (a session started or ended, a profile changed).
     var rerun: AsyncStream<Void>.Continuation?
 }
@@ -34,7 +37,31 @@ public struct BalancingSetpoint: Sendable, Equatable, Codable {
     }
 }
 
+/// A charger's wish to charge, as load balancing needs it.
+public struct ChargerDemand: Sendable, Equatable {
+    public var connectorId: Int
+    public var sessionStartedAt: Date
+    /// Higher is served first under a priority strategy.
+    public var priority: Int
+
+    public init(connectorId: Int, sessionStartedAt: Date, priority: Int = 0) {
+        self.connectorId = connectorId
+        self.sessionStartedAt = sessionStartedAt
+        self.priority = priority
+    }
+}
+
+/// Load balancing names every consumer by its OCPP connector id: "connector-<id>" (compartment or charger).
+public func balancingConsumerID(connectorId: Int) -> String { "connector-\(connectorId)" }
+
 extension SiteController {
+    /// Records (or, with nil, withdraws) a charger's demand and re-runs balancing when it changed.
+    func setChargerDemand(_ demand: ChargerDemand?, connectorId: Int) {
+        guard balancingView.chargerDemands[connectorId] != demand else { return }
+        balancingView.chargerDemands[connectorId] = demand
+        requestBalancing()
+    }
+
     /// The latest setpoint for a connector (nil: not decided yet, treat as allowed).
     func balancingSetpoint(connectorId: Int) -> BalancingSetpoint? {
         balancingView.setpoints[connectorId]
