@@ -146,6 +146,8 @@ public struct ChargePointCapabilities: Sendable, Equatable {
     /// "Current", "Power" or both.
     public var allowedChargingRateUnits: [String]
     public var supportedFileTransferProtocols: [String]
+    /// ReserveNow for connector 0 (any connector) is accepted.
+    public var reserveConnectorZeroSupported = false
 
     public init(
         numberOfConnectors: Int,
@@ -223,7 +225,8 @@ extension ConfigurationKeyDefinition {
             .init(.sendLocalListMaxLength, .localAuthListManagement, .integer(0...1_000_000), .readOnly,
                   default: String(capabilities.sendLocalListMaxLength)),
             // Reservation
-            .init(.reserveConnectorZeroSupported, .reservation, .boolean, .readOnly, default: "false"),
+            .init(.reserveConnectorZeroSupported, .reservation, .boolean, .readOnly,
+                  default: capabilities.reserveConnectorZeroSupported ? "true" : "false"),
             // Smart Charging
             .init(.chargeProfileMaxStackLevel, .smartCharging, .integer(0...1_000), .readOnly,
                   default: String(capabilities.chargeProfileMaxStackLevel)),
