@@ -1,6 +1,18 @@
 import Foundation
 import Logging
 
+/// What a probe of the modem found.
+public struct ModemHealth: Sendable, Equatable {
+    /// 0...31 (+CSQ), nil when unknown.
+    public var signalRSSI: Int?
+    public var registration: RegistrationStatus?
+
+    public init(signalRSSI: Int? = nil, registration: RegistrationStatus? = nil) {
+        self.signalRSSI = signalRSSI
+        self.registration = registration
+    }
+}
+
 /// SMS over an AT-command GSM modem in PDU mode: the thin shell around `ModemSession`,
 /// `ModemInitializer`, the PDU codecs and the reassembler. The same code drives a modem on
 /// a serial port and the simulated modem on a pseudo-terminal; only the transport differs.
@@ -117,6 +129,19 @@ public actor GSMModem: SMSTransport {
             _ = try await execute(.send(pdu))
         }
         logger.info("SMS sent", metadata: ["parts": "\(pdus.count)"])
+    }
+
+    /// Signal quality and registration; throws when the modem does not answer (the
+    /// supervisor's sign to reopen the port and start over).
+    public func probe() async throws(ModemError) -> ModemHealth {
+        var health = ModemHealth()
+        for line in try await execute(.signalQuality) {
+            if case .signalQuality(let rssi, _) = line { health.signalRSSI = rssi == 99 ? nil : rssi }
+        }
+        for line in try await execute(.registration) {
+            if case .registration(_, let status) = line { health.registration = status }
+        }
+        return health
     }
 
     // MARK: - Commands

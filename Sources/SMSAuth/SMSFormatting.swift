@@ -19,11 +19,19 @@ public struct PriceQuote: Sendable, Equatable, Codable {
     public var perKWh: Money?
     public var perHour: Money?
     public var sessionFee: Money?
+    /// The price in words as the site's tariff describes it, per language; when set it is sent
+    /// instead of the parts above (a tariff may have more parts than this quote can hold).
+    public var described: [SMSLanguage: String]?
 
     public init(perKWh: Money? = nil, perHour: Money? = nil, sessionFee: Money? = nil) {
         self.perKWh = perKWh
         self.perHour = perHour
         self.sessionFee = sessionFee
+    }
+
+    /// A price given in words, one text per language.
+    public init(described: [SMSLanguage: String]) {
+        self.described = described
     }
 }
 
@@ -59,6 +67,7 @@ public enum SMSFormat {
     }
 
     public static func price(_ quote: PriceQuote, _ language: SMSLanguage) -> String {
+        if let text = quote.described?[language] { return text }
         var parts: [String] = []
         if let perKWh = quote.perKWh { parts.append(unitPrice(perKWh, "kWh", language)) }
         if let perHour = quote.perHour { parts.append(unitPrice(perHour, language == .de ? "Std." : "h", language)) }

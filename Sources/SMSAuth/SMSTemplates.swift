@@ -6,7 +6,7 @@ public enum SMSTemplateKey: String, Sendable, CaseIterable, Codable {
     case confirmation, receipt, chargeComplete, status, statusIdle, help
     // Driver errors.
     case notUnderstood, unknownCompartment, missingCompartment, compartmentBusy, outOfService
-    case authorizationRefused, noActiveSession, rateLimited
+    case authorizationRefused, noActiveSession, rateLimited, closeDoorFirst
     // Operator alerts.
     case alertDoorForced, alertLockJammed, alertUplinkDown, alertModemFailure
 
@@ -20,7 +20,7 @@ public enum SMSTemplateKey: String, Sendable, CaseIterable, Codable {
         case .statusIdle, .help, .notUnderstood: ["example"]
         case .unknownCompartment: ["compartment", "example"]
         case .missingCompartment: ["example"]
-        case .compartmentBusy, .outOfService, .authorizationRefused, .noActiveSession: ["compartment"]
+        case .compartmentBusy, .outOfService, .authorizationRefused, .noActiveSession, .closeDoorFirst: ["compartment"]
         case .rateLimited: ["retry"]
         case .alertDoorForced, .alertLockJammed: ["site", "compartment"]
         case .alertUplinkDown: ["site", "duration"]
@@ -54,6 +54,8 @@ public enum SMSMessage: Sendable, Equatable {
     case outOfService(compartment: String)
     case authorizationRefused(compartment: String)
     case noActiveSession(compartment: String)
+    /// A start for a compartment whose door is not closed on the driver's things (not Preparing).
+    case closeDoorFirst(compartment: String)
     case rateLimited(retryAfter: TimeInterval)
     case alertDoorForced(site: String, compartment: String)
     case alertLockJammed(site: String, compartment: String)
@@ -75,6 +77,7 @@ public enum SMSMessage: Sendable, Equatable {
         case .outOfService: .outOfService
         case .authorizationRefused: .authorizationRefused
         case .noActiveSession: .noActiveSession
+        case .closeDoorFirst: .closeDoorFirst
         case .rateLimited: .rateLimited
         case .alertDoorForced: .alertDoorForced
         case .alertLockJammed: .alertLockJammed
@@ -103,7 +106,7 @@ public enum SMSMessage: Sendable, Equatable {
         case .unknownCompartment(let compartment, let example):
             ["compartment": compartment, "example": example]
         case .compartmentBusy(let compartment), .outOfService(let compartment),
-             .authorizationRefused(let compartment), .noActiveSession(let compartment):
+             .authorizationRefused(let compartment), .noActiveSession(let compartment), .closeDoorFirst(let compartment):
             ["compartment": compartment]
         case .rateLimited(let retryAfter):
             // At least a minute: "0 min" would invite an immediate retry.

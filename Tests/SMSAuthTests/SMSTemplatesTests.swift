@@ -31,7 +31,7 @@ struct SMSTemplatesTests {
             .statusIdle(example: "A3"), .help(example: "A3"), .notUnderstood(example: "A3"),
             .unknownCompartment(compartment: "Z9", example: "A3"), .missingCompartment(example: "A3"),
             .compartmentBusy(compartment: "A3"), .outOfService(compartment: "A3"),
-            .authorizationRefused(compartment: "A3"), .noActiveSession(compartment: "A3"),
+            .authorizationRefused(compartment: "A3"), .noActiveSession(compartment: "A3"), .closeDoorFirst(compartment: "A3"),
             .rateLimited(retryAfter: 12),
             .alertDoorForced(site: "Bahnhof", compartment: "A3"), .alertLockJammed(site: "Bahnhof", compartment: "A3"),
             .alertUplinkDown(site: "Bahnhof", downFor: 7200), .alertModemFailure(site: "Bahnhof", detail: "no SIM"),
