@@ -6,19 +6,23 @@ PYTHON       ?= python3
 VENV         := .venv
 VENV_PYTHON  := $(VENV)/bin/python
 BIN          := .build/debug/edge-agent
-# Libraries the build links against, and the peers the end-to-end tests talk to.
-APT_PACKAGES := pkg-config openssl libgpiod-dev libmodbus-dev libsqlite3-dev libssl-dev socat python3-venv
+# Libraries the build links against (all `make run` needs).
+APT_PACKAGES := pkg-config openssl libgpiod-dev libmodbus-dev libsqlite3-dev libssl-dev
+# What only the tests need: the pty peer of the simulated modem, the Python peers' venv, and headless Chromium
+# for the commissioning page.
+TEST_APT_PACKAGES := socat python3-venv chromium chromium-driver
 # The C compiler for the libmodbus reference loop: the system's cc, else the clang that ships with Swift.
 BENCH_CC     := $(shell command -v cc || command -v clang)
 SUDO         := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test build build-tests release deps deps-system deps-python swift-test e2e-test clean bench
+.PHONY: run test build build-tests release deps deps-system deps-test-system deps-python swift-test e2e-test clean bench apt-install
 
 run: deps-system build
 	@$(BIN) token >/dev/null
 	@echo "edge-agent: simulated site, local API on http://127.0.0.1:8080"
 	@echo "edge-agent: API token (also in .state/api-token): $$($(BIN) token)"
 	@echo "edge-agent: read-only API token (also in .state/api-token-readonly): $$($(BIN) token --read-only)"
+	@echo "edge-agent: commissioning page: open http://127.0.0.1:8080/ and paste the API token"
 	@echo "edge-agent: try  curl -H \"Authorization: Bearer \$$(cat .state/api-token)\" http://127.0.0.1:8080/v1/status"
 	exec $(BIN) run
 
@@ -43,11 +47,17 @@ release: deps-system
 	$(SWIFT) build -c release --static-swift-stdlib
 	@echo "built .build/release/edge-agent (see docs/install.md)"
 
-deps: deps-system deps-python
+deps: deps-system deps-test-system deps-python
 
 # Installs only the Debian packages that are missing, so a second run does nothing.
 deps-system:
-	@missing=""; for p in $(APT_PACKAGES); do \
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)"
+
+deps-test-system:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(TEST_APT_PACKAGES)"
+
+apt-install:
+	@missing=""; for p in $(PACKAGES); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -57,7 +67,7 @@ deps-system:
 
 deps-python: $(VENV)/.installed
 
-$(VENV)/.installed: Tests/EndToEnd/requirements.txt | deps-system
+$(VENV)/.installed: Tests/EndToEnd/requirements.txt | deps-system deps-test-system
 	test -x $(VENV_PYTHON) || $(PYTHON) -m venv $(VENV)
 	$(VENV_PYTHON) -m pip install -q --disable-pip-version-check -r Tests/EndToEnd/requirements.txt
 	touch $@

@@ -17,13 +17,17 @@ public actor DevicePoller {
     public nonisolated let settings: Settings
     private let clock: any MeterClock
     private let logger: Logger
+    /// Told about every failed read (the daemon counts them per device for its metrics).
+    private let onReadFailure: (@Sendable (MeterError) -> Void)?
     private var subscribers: [UUID: AsyncStream<MeterUpdate>.Continuation] = [:]
     private var task: Task<Void, Never>?
     /// The most recent update: a reading, or `.stale` once the device went silent.
     public private(set) var latest: MeterUpdate?
 
     public init(device: MeterDevice, settings: Settings, clock: any MeterClock = SystemMeterClock(),
-                logger: Logger = Logger(label: "meterbus.poller")) {
+                logger: Logger = Logger(label: "meterbus.poller"),
+                onReadFailure: (@Sendable (MeterError) -> Void)? = nil) {
+        self.onReadFailure = onReadFailure
         self.device = device
         self.settings = settings
         self.clock = clock
@@ -68,6 +72,7 @@ public actor DevicePoller {
                 }
                 publish(.reading(reading))
             } catch {
+                onReadFailure?(error)
                 if case let .becameStale(notice) = tracker.recordFailure(at: clock.now(), error: error.description) {
                     logger.warning("device stale", metadata: ["error": "\(error)"])
                     // It may have been swapped or reconfigured while silent: probe again later.

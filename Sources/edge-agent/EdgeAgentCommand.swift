@@ -9,7 +9,7 @@ struct EdgeAgentCommand: AsyncParsableCommand {
         commandName: "edge-agent",
         abstract: "On-site controller for charging lockers and local EV chargers.",
         version: Daemon.version,
-        subcommands: [Run.self, CheckConfig.self, Token.self, Unlock.self, Status.self, Sessions.self, Audit.self, Meters.self, ReadMeter.self, SimulateModbus.self, Bench.self],
+        subcommands: [Run.self, CheckConfig.self, Token.self, Unlock.self, Status.self, Sessions.self, Audit.self, Meters.self, ReadMeter.self, SimulateModbus.self, SimulateModem.self, SimulateDay.self, Bench.self],
         defaultSubcommand: Run.self)
 }
 
@@ -67,10 +67,12 @@ extension EdgeAgentCommand {
         func run() async throws {
             let configuration = try site.loadSite()
             let level = Logger.Level(configurationName: configuration.logging.level) ?? .info
-            LogSetup.bootstrap(level: level)
+            LogSetup.bootstrap(level: level, ring: .shared)
             let logger = Logger(label: "edge-agent")
             do {
-                try await Daemon(configuration: configuration, logger: logger).run()
+                let exit = try await Daemon(configuration: configuration, logger: logger).run()
+                // A Reset or installed firmware starts the daemon again in place (Operations/ProcessRestart.swift).
+                exit.carryOut(logger: logger)
             } catch let error as DaemonError {
                 printToStandardError("edge-agent: \(error)")
                 throw ExitCode.failure

@@ -35,12 +35,12 @@ enum LocalAPIClientError: Error, CustomStringConvertible {
 /// Talks to the running daemon's local API with the token of the scope the command needs, found from the same
 /// site options the daemon runs with.
 struct LocalAPIClient {
-    let host: String
-    let port: Int
+    /// The daemon's address, over HTTPS when the site file gives `api.tls` (EdgeAgent/LocalAPI/LocalAPIRequester.swift).
+    let requester: LocalAPIRequester
     let token: APIToken
     let scope: APIScope
 
-    var address: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    var address: String { requester.address }
 
     /// The client for this site, or the token problem printed and exit 1.
     static func forSite(_ configuration: SiteConfiguration, scope: APIScope) throws -> LocalAPIClient {
@@ -49,7 +49,7 @@ struct LocalAPIClient {
             case .operator: try APIToken.resolve(configuration: configuration.api, stateFolder: configuration.storage.folder)
             case .readOnly: try APIToken.resolveReadOnly(configuration: configuration.api, stateFolder: configuration.storage.folder)
             }
-            return LocalAPIClient(host: configuration.api.host, port: configuration.api.port, token: token, scope: scope)
+            return LocalAPIClient(requester: LocalAPIRequester(configuration: configuration.api), token: token, scope: scope)
         } catch {
             printToStandardError("edge-agent: \(error)")
             throw ExitCode.failure
@@ -58,25 +58,14 @@ struct LocalAPIClient {
 
     /// Sends one request; answers the body of a 2xx response, throws for anything else.
     func send(_ method: String, _ path: String, json body: (any Encodable)? = nil) async throws(LocalAPIClientError) -> Data {
-        guard let url = URL(string: "http://\(address)\(path)") else {
-            throw .notRunning(address: address, reason: "not a usable address")
-        }
-        var request = URLRequest(url: url)
-        request.httpMethod = method
-        request.timeoutInterval = 30
-        request.setValue("Bearer \(token.value)", forHTTPHeaderField: "Authorization")
-        if let body {
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.httpBody = try? JSONEncoder().encode(body)
-        }
-        let data: Data
-        let response: URLResponse
+        let answer: LocalAPIRequester.Answer
         do {
-            (data, response) = try await URLSession.shared.data(for: request)
+            answer = try await requester.send(
+                method: method, path: path, bearer: token.value, json: body.flatMap { try? JSONEncoder().encode($0) })
         } catch {
-            throw .notRunning(address: address, reason: error.localizedDescription)
+            throw .notRunning(address: address, reason: error.reason)
         }
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        let (status, data) = (answer.status, answer.body)
         let message = (try? JSONDecoder().decode(ErrorBody.self, from: data).error) ?? String(decoding: data, as: UTF8.self)
         switch status {
         case 200..<300: return data

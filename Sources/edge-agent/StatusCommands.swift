@@ -57,8 +57,12 @@ extension EdgeAgentCommand {
             if !status.chargers.isEmpty {
                 lines.append("")
                 lines.append(TextTable.render(
-                    headers: ["CHARGER CONNECTOR", "STATUS"],
-                    rows: status.chargers.map { ["\($0.connectorId)", $0.status] }))
+                    headers: ["CHARGER", "CONNECTOR", "STATUS", "PLUG", "SETPOINT", "FAULT", "SESSION"],
+                    rows: status.chargers.map { charger in
+                        [charger.name ?? "-", "\(charger.connectorId)", charger.status, charger.plug ?? "-",
+                         charger.currentSetpointAmps.map { "\(Int($0)) A\(charger.enabled == true ? "" : " (off)")" } ?? "-",
+                         charger.fault ?? "-", charger.session.map { "\($0.state.rawValue) \($0.idTag)" } ?? "-"]
+                    }))
             }
             return lines.joined(separator: "\n")
         }
@@ -66,14 +70,18 @@ extension EdgeAgentCommand {
 
     struct Sessions: DaemonReadCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List the running daemon's sessions, newest first (owners' idTags masked).")
+            abstract: "List the running daemon's sessions, newest first (owners' idTags masked).",
+            subcommands: [Export.self])
         @OptionGroup var site: SiteOptions
         @Flag(help: "Only sessions still holding a compartment.") var active = false
         @Option(help: "At most this many sessions (1 to 1000).") var limit: Int?
         @Flag(help: "Print the API's JSON (GET /v1/sessions) instead of a table.") var json = false
+        @OptionGroup var filters: SessionFilterOptions
+        @Option(help: "Write the sessions as csv or xml (GET /v1/sessions/export) instead of a table.")
+        var export: SessionExportFormat?
 
         var path: String {
-            "/v1/sessions?active=\(active)" + (limit.map { "&limit=\($0)" } ?? "")
+            "/v1/sessions?active=\(active)" + (limit.map { "&limit=\($0)" } ?? "") + filters.queryItems
         }
 
         struct Answer: Decodable { var sessions: [SessionSummary] }
@@ -81,11 +89,12 @@ extension EdgeAgentCommand {
         func render(_ answer: Answer) -> String {
             guard !answer.sessions.isEmpty else { return active ? "no active sessions" : "no sessions" }
             return TextTable.render(
-                headers: ["COMPARTMENT", "STATE", "IDTAG", "AUTHORIZED", "STOPPED", "ENERGY Wh", "STOP REASON", "ID"],
+                headers: ["COMPARTMENT", "STATE", "IDTAG", "AUTHORIZED", "STOPPED", "ENERGY Wh", "AMOUNT", "STOP REASON", "ID"],
                 rows: answer.sessions.map { session in
                     [session.compartment, session.state.rawValue, session.idTag, TextTable.time(session.authorizedAt),
                      session.stoppedAt.map(TextTable.time) ?? "-",
                      session.energyWh.map { String(format: "%.0f", $0) } ?? "-",
+                     session.amount.map { Tariff.format($0, currency: session.currency ?? "", .english) } ?? "-",
                      session.stopReason?.rawValue ?? "-", session.id]
                 })
         }
@@ -96,9 +105,17 @@ extension EdgeAgentCommand {
             abstract: "Show the running daemon's audit log, newest first: who did what, to which target, and why.")
         @OptionGroup var site: SiteOptions
         @Option(help: "At most this many records (1 to 1000).") var limit: Int?
+        @Option(help: "Only records at or after this time (ISO 8601, e.g. 2026-11-23T07:00:00Z).") var since: String?
+        @Option(help: "Only records of this action (unlock, clearFaults, emergency, availability, configuration, ...).")
+        var action: String?
         @Flag(help: "Print the API's JSON (GET /v1/audit) instead of a table.") var json = false
 
-        var path: String { "/v1/audit" + (limit.map { "?limit=\($0)" } ?? "") }
+        var path: String {
+            let query = [("limit", limit.map(String.init)), ("since", since), ("action", action)].compactMap { name, value in
+                value.map { "\(name)=\($0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(["+", "&"])) ?? $0)" }
+            }
+            return "/v1/audit" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+        }
 
         struct Answer: Decodable { var records: [AuditRecord] }
 

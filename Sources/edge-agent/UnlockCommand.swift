@@ -11,7 +11,8 @@ extension EdgeAgentCommand {
             discussion: """
                 Example:
                   edge-agent unlock A3 --reason "driver lost the card, ticket 4711" --config /etc/edge-agent/site.yaml
-                Exits 0 when the unlock was confirmed, 1 when it failed or the daemon could not be reached.
+                Prints what happened (the API's JSON with --json). Exits 0 when the unlock was confirmed, 1 when it
+                failed or the daemon could not be reached.
                 """)
 
         @Argument(help: "The compartment's name, e.g. A3.")
@@ -21,6 +22,9 @@ extension EdgeAgentCommand {
         var reason: String
 
         @OptionGroup var site: SiteOptions
+
+        @Flag(help: "Print the API's JSON answer instead of a sentence.")
+        var json = false
 
         func run() async throws {
             let configuration = try site.loadSite()
@@ -37,8 +41,19 @@ extension EdgeAgentCommand {
                 printToStandardError("edge-agent: the daemon's answer to the unlock was not understood: \(body)")
                 throw ExitCode.failure
             }
-            print(body)
+            print(json ? body : Self.sentence(result))
             if result.outcome != .unlocked { throw ExitCode.failure }
+        }
+
+        static func sentence(_ result: UnlockResult) -> String {
+            let audit = result.auditRecordId.map { ", audit record \($0)" } ?? ""
+            switch result.outcome {
+            case .unlocked:
+                return "\(result.compartment) unlocked (confirmed by \(result.confirmedBy ?? "-"); door \(result.door))\(audit)"
+            case .unlockFailed:
+                return "\(result.compartment): the unlock was NOT confirmed after every retry; the lock is reported "
+                    + "jammed (door \(result.door), lock \(result.lock))\(audit)"
+            }
         }
     }
 }

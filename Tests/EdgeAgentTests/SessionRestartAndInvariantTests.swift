@@ -138,6 +138,12 @@ struct SessionRestartAndInvariantTests {
                     #expect(committed?.state == .finishing, "seed \(seed) step \(step): unlock before commit")
                 case .unlock(.unclaimed):
                     #expect(before.openSession == nil && machine.openSession == nil, "seed \(seed) step \(step)")
+                case .unlock(.ownerAgain):
+                    guard case let .stopWithCard(idTag, parent) = input, let ended = before.session, ended.state == .finishing else {
+                        Issue.record("seed \(seed) step \(step): owner-again unlock without the ended session's owner's card")
+                        break
+                    }
+                    #expect(ended.isOwner(idTag: idTag, parentIdTag: parent), "seed \(seed) step \(step)")
                 case .unlock(.freed):
                     #expect(before.session?.state == .finishing && machine.session == nil, "seed \(seed) step \(step)")
                     #expect(committed?.state == .closed, "seed \(seed) step \(step): freed before the session closed")

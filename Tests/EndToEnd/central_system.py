@@ -59,7 +59,8 @@ class _StationHandler(ChargePoint):
     def on_start(self, **kwargs):
         self.system.next_transaction_id += 1
         return call_result.StartTransaction(
-            transaction_id=self.system.next_transaction_id, id_tag_info={"status": "Accepted"})
+            transaction_id=self.system.next_transaction_id,
+            id_tag_info=dict(self.system.start_id_tags.get(kwargs.get("id_tag"), {"status": "Accepted"})))
 
     @on(Action.stop_transaction)
     def on_stop(self, **kwargs):
@@ -68,6 +69,14 @@ class _StationHandler(ChargePoint):
     @on(Action.meter_values)
     def on_meter_values(self, **kwargs):
         return call_result.MeterValues()
+
+    @on(Action.firmware_status_notification)
+    def on_firmware_status(self, **kwargs):
+        return call_result.FirmwareStatusNotification()
+
+    @on(Action.diagnostics_status_notification)
+    def on_diagnostics_status(self, **kwargs):
+        return call_result.DiagnosticsStatusNotification()
 
 
 class Frame:
@@ -127,6 +136,8 @@ class CentralSystem:
         self.next_transaction_id = 1000
         # Authorize answers: idTag -> idTagInfo dict; any other idTag is Invalid.
         self.id_tags = {}
+        # StartTransaction answers: idTag -> idTagInfo dict; any other idTag is Accepted.
+        self.start_id_tags = {}
         self._lock = threading.Lock()
         self._loop = None
         self._thread = None

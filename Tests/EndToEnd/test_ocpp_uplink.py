@@ -164,7 +164,7 @@ def test_changed_keys_survive_a_restart_and_read_only_keys_are_rejected(daemon_f
     ('[2, "m-2", "ChangeConfiguration", {"key": "HeartbeatInterval"}]', "m-2", "OccurenceConstraintViolation"),
     ('[2, "m-3", "ChangeConfiguration", {"key": "HeartbeatInterval", "value": 5}]', "m-3", "TypeConstraintViolation"),
     ('[2, "m-4", "Reset", {"type": "Sideways"}]', "m-4", "PropertyConstraintViolation"),
-    ('[2, "m-5", "RemoteStartTransaction", {"idTag": "ABC"}]', "m-5", "NotSupported"),
+    ('[2, "m-5", "RemoteStopTransaction", {}]', "m-5", "OccurenceConstraintViolation"),
 ])
 def test_malformed_frames_get_the_right_callerror_and_change_nothing(daemon_factory, central_factory, frame, reply_id, code):
     central = central_factory().start()

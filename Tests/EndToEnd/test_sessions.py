@@ -348,7 +348,7 @@ def test_emergency_unlock_from_the_command_line(daemon_factory, central, tmp_pat
     config = session_site(tmp_path, central)
     daemon = start_daemon(daemon_factory, config, central)
     start_session(daemon, central, "A4")
-    result = run_cli("unlock", "A4", "--reason", "fire brigade needs the battery out", "--config", str(config),
+    result = run_cli("unlock", "A4", "--reason", "fire brigade needs the battery out", "--json", "--config", str(config),
                      "--state-dir", str(daemon.state_dir), "--api-listen", f"127.0.0.1:{daemon.port}")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["outcome"] == "unlocked"

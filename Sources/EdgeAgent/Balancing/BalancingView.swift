@@ -15,6 +15,8 @@ struct BalancingView: Sendable {
     var chargerDemands: [Int: ChargerDemand] = [:]
     /// Wakes the control loop at once (a session started or ended, a profile changed).
     var rerun: AsyncStream<Void>.Continuation?
+    /// The control loop's own state (Balancing/SiteController+Balancing.swift); nil until it started.
+    var loop: BalancingLoopState?
 }
 
 /// What load balancing last decided for one connector.
@@ -67,9 +69,11 @@ extension SiteController {
         balancingView.setpoints[connectorId]
     }
 
-    /// Asks the control loop to decide again now (a session started or ended, a profile changed).
+    /// Asks the control loop to decide again now (a session started or ended, a profile changed): it decides at
+    /// once from the latest readings, before this returns, and again with fresh readings at its next wake-up.
     func requestBalancing() {
         balancingView.rerun?.yield()
+        runBalancingStep(at: Date(), trigger: "request")
     }
 
     /// Replaces the central system's limits in force (smart charging) and re-runs balancing.

@@ -228,12 +228,14 @@ chargers:
     minCurrentAmps: 6
     maxCurrentAmps: 16
     phases: 3
+    reader: wallbox-left-reader
   - connectorId: 14
     name: wallbox-right
     control: {bus: sim-modbus, unit: 2, profile: phoenix-ev-charge-control}
     minCurrentAmps: 6
     maxCurrentAmps: 32
     phases: 3
+    reader: wallbox-right-reader
 
 siteMeters:
   grid: {bus: sim-modbus, unit: 100, profile: eastron-sdm630}
@@ -247,10 +249,13 @@ balancing:
   controlIntervalSeconds: 5
   meterStaleAfterSeconds: 15
 
-# SMS goes through the central system in the simulator (no modem needed).
+# SMS: the simulated GSM modem runs inside the daemon on a pseudo-terminal, and the daemon's real modem code
+# drives it with AT commands (text it with POST /v1/simulation/sms/inbound, read the answers with
+# GET /v1/simulation/sms/sent; docs/sms.md). Texts relayed by the central system work too.
 sms:
   shortCode: "+4915100000000"
   transports:
+    - kind: simulated-modem
     - kind: central-system
 
 # A Wiegand reader at the front of the locker, on simulated lines.
@@ -259,6 +264,14 @@ rfidReaders:
     kind: wiegand
     data0Line: WIEGAND-D0
     data1Line: WIEGAND-D1
+  # A reader at each wallbox: its cards start and end that charger's sessions (`reader:` above). Serial
+  # readers have no device file in the simulation; present cards with POST /v1/simulation/readers/{name}/card.
+  - name: wallbox-left-reader
+    kind: serial
+    device: /dev/ttyUSB-wallbox-left
+  - name: wallbox-right-reader
+    kind: serial
+    device: /dev/ttyUSB-wallbox-right
 
 # The building's fire-alarm contact: while it is active every compartment is unlocked and
 # every relay is off (raise it with POST /v1/simulation/emergency, see docs/simulation.md).
@@ -278,6 +291,22 @@ storage:
 
 logging:
   level: info
+
+# What sessions cost, for receipts, exports and SMS confirmations (the central system remains the billing
+# authority). Cards of the group STAFF (parentIdTag) charge for free. See docs/configuration.md, `tariffs`.
+tariffs:
+  locker:
+    currency: EUR
+    startFee: 0.50
+    perKWh: 0.30
+    perPeriod: 1.00
+    periodHours: 1
+    freeForGroups: [STAFF]
+    compartments: [A1, A2, A3, A4, A5, A6, B1, B2, B3, B4, B5, B6]
+  wallbox:
+    currency: EUR
+    perKWh: 0.39
+    chargers: [wallbox-left, wallbox-right]
 
 """#
 }

@@ -26,9 +26,11 @@ struct SiteAssembler {
                 ?? (board.isSimulated ? StorageConfiguration.simulatorDefault : StorageConfiguration.boardDefault)),
             logging: document.logging)
         site.profilesFolder = document.profilesFolder
+        site.operations = document.operations
         site.compartmentHardware = document.compartmentHardware
         site.ocppDefaults = document.ocppDefaults
         site.sessions = document.sessions
+        site.tariffs = document.tariffs
         site.keypads = document.keypads.map { keypad in
             var keypad = keypad
             if keypad.kind == .serial { keypad.device = serialDevice(keypad.device) }
@@ -62,6 +64,10 @@ struct SiteAssembler {
         if var sms = site.sms {
             for index in sms.transports.indices {
                 if let device = sms.transports[index].device { sms.transports[index].device = serialDevice(device) }
+                if let line = sms.transports[index].options.powerLine {
+                    sms.transports[index].options.powerLine = resolve(
+                        line, path: "sms.transports[\(index)].powerLine", role: "a modem power line", needs: .output)
+                }
             }
             site.sms = sms
         }

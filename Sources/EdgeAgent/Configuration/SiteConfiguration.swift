@@ -24,6 +24,8 @@ public struct SiteConfiguration: Sendable, Equatable, Codable {
     public var ocppDefaults: [String: String] = [:]
     /// How sessions run: restart policy, timeouts, limits (`sessions`, Sessions/SessionConfiguration.swift).
     public var sessions = SessionConfiguration()
+    /// Named tariffs (`tariffs`, Tariffs/Tariff.swift); a compartment or charger names its own.
+    public var tariffs: [Tariff] = []
     /// The building's emergency input (a fire-alarm contact, `active` = alarm); nil: none.
     public var emergencyInputLine: GPIOLineReference?
     public var api: LocalAPIConfiguration
@@ -31,6 +33,8 @@ public struct SiteConfiguration: Sendable, Equatable, Codable {
     public var logging: LoggingConfiguration
     /// The integrator's folder of extra device profiles (`profilesFolder`), absolute; nil: shipped profiles only.
     public var profilesFolder: String? = nil
+    /// Reset, firmware and diagnostics (`operations`, Operations/OperationsConfiguration.swift).
+    public var operations = OperationsConfiguration()
 
     /// True when the board is the simulator: GPIO and Modbus are simulated in-process.
     public var isSimulated: Bool { board.isSimulated }
@@ -91,9 +95,12 @@ public struct CentralSystemConfiguration: Sendable, Equatable, Codable {
     public var caBundle: String?
     public var clientCertificate: String?
     public var clientKey: String?
+    /// The vendor id DataTransfer.req must name to reach this charge point (`vendorId`); nil: the station's vendor.
+    public var vendorId: String? = nil
 
     public init(url: String, securityProfile: Int = 0, passwordFile: String? = nil, caBundle: String? = nil,
-                clientCertificate: String? = nil, clientKey: String? = nil) {
+                clientCertificate: String? = nil, clientKey: String? = nil, vendorId: String? = nil) {
+        self.vendorId = vendorId
         self.url = url
         self.securityProfile = securityProfile
         self.passwordFile = passwordFile
@@ -183,6 +190,15 @@ public struct CompartmentConfiguration: Sendable, Equatable, Codable {
     public var lockPulseMilliseconds: Int
     /// Invariant: the socket is on only with the door closed and locked, unless this is true.
     public var chargeWithDoorOpen: Bool
+    /// The name of its tariff under `tariffs` (else a tariff listing it in its `compartments`).
+    public var tariff: String? = nil
+    /// The grid phase the socket is wired to (`phase: L1|L2|L3`), for load balancing; nil: L1.
+    public var phase: CompartmentPhase? = nil
+}
+
+/// A grid phase as the site file names it.
+public enum CompartmentPhase: String, Sendable, Equatable, Codable, CaseIterable {
+    case l1 = "L1", l2 = "L2", l3 = "L3"
 }
 
 public struct ChargerConfiguration: Sendable, Equatable, Codable {
@@ -194,6 +210,10 @@ public struct ChargerConfiguration: Sendable, Equatable, Codable {
     public var maxCurrentAmps: Double
     /// 1 or 3.
     public var phases: Int
+    /// The name of its tariff under `tariffs`.
+    public var tariff: String? = nil
+    /// The RFID reader (one of `rfidReaders`) at this charger: cards there start and end its sessions.
+    public var reader: String? = nil
 }
 
 public struct SiteMetersConfiguration: Sendable, Equatable, Codable {
@@ -229,12 +249,16 @@ public struct BalancingConfiguration: Sendable, Equatable, Codable {
     public var controlIntervalSeconds: Int
     /// A meter reading older than this is stale, and the safe limit applies.
     public var meterStaleAfterSeconds: Int
+    /// Sub-circuits below the grid connection (`circuits`, Balancing/BalancingCircuitConfiguration.swift).
+    public var circuits: [BalancingCircuitConfiguration] = []
 }
 
 public struct SMSConfiguration: Sendable, Equatable, Codable {
     /// The number drivers text, as shown on the locker (e.g. `+4915112345678` or `72020`).
     public var shortCode: String?
     public var transports: [SMSTransportConfiguration]
+    /// Everything else under `sms:` (SMS/SMSSettings.swift).
+    public var settings = SMSSettings()
 }
 
 public struct SMSTransportConfiguration: Sendable, Equatable, Codable {
@@ -242,6 +266,8 @@ public struct SMSTransportConfiguration: Sendable, Equatable, Codable {
         case modem
         case httpGateway = "http-gateway"
         case centralSystem = "central-system"
+        /// The simulated modem, started inside the daemon on a pseudo-terminal (simulator board only).
+        case simulatedModem = "simulated-modem"
     }
 
     public var kind: Kind
@@ -254,6 +280,8 @@ public struct SMSTransportConfiguration: Sendable, Equatable, Codable {
     public var url: String?
     /// http-gateway: file holding the gateway's API token.
     public var tokenFile: String?
+    /// Modem timing, webhook signature and sender (SMS/SMSSettings.swift).
+    public var options = SMSTransportOptions()
 }
 
 public struct RFIDReaderConfiguration: Sendable, Equatable, Codable {
@@ -295,6 +323,10 @@ public struct LocalAPIConfiguration: Sendable, Equatable, Codable {
     public var readOnlyToken: String?
     /// Absolute path of a file holding the read-only token.
     public var readOnlyTokenFile: String?
+    /// `api.tls`: serve HTTPS with this certificate (LocalAPI/APIListenPolicy.swift).
+    public var tls: LocalAPITLSConfiguration? = nil
+    /// `api.behindReverseProxy`: a non-loopback listen address is served as plain HTTP for a TLS-terminating proxy.
+    public var behindReverseProxy = false
 
     public init(host: String = defaultHost, port: Int = defaultPort, token: String? = nil, tokenFile: String? = nil,
                 readOnlyToken: String? = nil, readOnlyTokenFile: String? = nil) {

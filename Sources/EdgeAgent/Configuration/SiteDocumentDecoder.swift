@@ -19,11 +19,13 @@ struct SiteDocument {
     var compartmentHardware = CompartmentHardwareSettings()
     var ocppDefaults: [String: String] = [:]
     var sessions = SessionConfiguration()
+    var tariffs: [Tariff] = []
     var emergencyInputLine: GPIOLineReference?
     var api = LocalAPIConfiguration(host: LocalAPIConfiguration.defaultHost, port: LocalAPIConfiguration.defaultPort)
     var storageFolder: String?
     var logging = LoggingConfiguration(level: "info")
     var profilesFolder: String?
+    var operations = OperationsConfiguration()
 }
 
 enum BalancingDefaults {
@@ -40,7 +42,8 @@ struct SiteDocumentDecoder {
 
     static let topLevelKeys = [
         "station", "centralSystem", "board", "buses", "compartments", "chargers", "siteMeters",
-        "balancing", "sms", "rfidReaders", "keypads", "compartmentHardware", "ocppDefaults", "sessions", "emergencyInputLine", "api", "storage", "logging", "profilesFolder",
+        "balancing", "sms", "rfidReaders", "keypads", "compartmentHardware", "ocppDefaults", "sessions", "tariffs", "emergencyInputLine", "api", "storage", "logging", "profilesFolder",
+        "operations",
     ]
 
     func decode(_ root: Node?) -> SiteDocument {
@@ -60,7 +63,7 @@ struct SiteDocumentDecoder {
             top.reportMissing("station", hint: "{identity: LOCKER-0001}")
         }
         document.centralSystem = top.mapping("centralSystem", known: [
-            "url", "securityProfile", "passwordFile", "caBundle", "clientCertificate", "clientKey",
+            "url", "securityProfile", "passwordFile", "caBundle", "clientCertificate", "clientKey", "vendorId",
         ]).map(decodeCentralSystem)
         document.boardReference = top.requiredString("board", hint: "simulator  # or raspberry-pi-rs485, a path to a board.yaml")
         document.profilesFolder = top.string("profilesFolder").map(resolve)
@@ -74,6 +77,7 @@ struct SiteDocumentDecoder {
         }
         if let balancing = top.mapping("balancing", known: [
             "mode", "gridLimitAmpsPerPhase", "safeLimitAmpsPerPhase", "strategy", "controlIntervalSeconds", "meterStaleAfterSeconds",
+            "circuits",
         ]) {
             let defaults = BalancingDefaults.configuration
             document.balancing = BalancingConfiguration(
@@ -83,12 +87,9 @@ struct SiteDocumentDecoder {
                 strategy: balancing.choice("strategy", BalancingConfiguration.Strategy.self) ?? defaults.strategy,
                 controlIntervalSeconds: balancing.int("controlIntervalSeconds") ?? defaults.controlIntervalSeconds,
                 meterStaleAfterSeconds: balancing.int("meterStaleAfterSeconds") ?? defaults.meterStaleAfterSeconds)
+            document.balancing.circuits = decodeBalancingCircuits(balancing)
         }
-        if let sms = top.mapping("sms", known: ["shortCode", "transports"]) {
-            let transports = (sms.sequence("transports") ?? []).compactMap { decodeSMSTransport($0.node, path: $0.path) }
-            if !sms.has("transports") { sms.reportMissing("transports", hint: "[{kind: modem, device: /dev/ttyUSB2}]") }
-            document.sms = SMSConfiguration(shortCode: sms.string("shortCode"), transports: transports)
-        }
+        if let sms = top.mapping("sms", known: Self.smsKeys) { document.sms = decodeSMS(sms) }
         document.rfidReaders = (top.sequence("rfidReaders") ?? []).compactMap { decodeRFIDReader($0.node, path: $0.path) }
         document.emergencyInputLine = line(top, "emergencyInputLine", required: false)
         document.keypads = (top.sequence("keypads") ?? []).compactMap { decodeKeypad($0.node, path: $0.path) }
@@ -113,7 +114,8 @@ struct SiteDocumentDecoder {
         if let sessions = top.mapping("sessions", known: [
             "restartTransactions", "connectionTimeOutSeconds", "meterValueSampleIntervalSeconds", "lockConfirmSeconds",
             "chargeCompleteBelowWatts", "chargeCompleteAfterSeconds", "switchOffWhenComplete", "maxOccupancySeconds",
-            "maxEnergyWh", "keepFreeCompartmentsUnlocked", "clockAlignedDataIntervalSeconds",
+            "maxEnergyWh", "keepFreeCompartmentsUnlocked", "clockAlignedDataIntervalSeconds", "maxCost",
+            "remoteStopUnlocks", "reserveConnectorZeroSupported",
         ]) {
             var settings = SessionConfiguration()
             if sessions.has("restartTransactions"), let policy = sessions.choice("restartTransactions", RestartTransactionPolicy.self) {
@@ -130,11 +132,24 @@ struct SiteDocumentDecoder {
             settings.switchOffWhenComplete = sessions.bool("switchOffWhenComplete") ?? settings.switchOffWhenComplete
             settings.maxOccupancySeconds = sessions.double("maxOccupancySeconds")
             settings.maxEnergyWh = sessions.double("maxEnergyWh")
+            settings.maxCost = decimal(sessions, "maxCost")
             settings.keepFreeCompartmentsUnlocked =
                 sessions.bool("keepFreeCompartmentsUnlocked") ?? settings.keepFreeCompartmentsUnlocked
+            if sessions.has("remoteStopUnlocks"), let policy = sessions.choice("remoteStopUnlocks", RemoteStopUnlockPolicy.self) {
+                settings.remoteStopUnlocks = policy
+            }
+            settings.reserveConnectorZeroSupported =
+                sessions.bool("reserveConnectorZeroSupported") ?? settings.reserveConnectorZeroSupported
             document.sessions = settings
         }
-        if let api = top.mapping("api", known: ["listen", "token", "tokenFile", "readOnlyToken", "readOnlyTokenFile"]) {
+        document.tariffs = decodeTariffs(top)
+        if let api = top.mapping("api", known: ["listen", "token", "tokenFile", "readOnlyToken", "readOnlyTokenFile", "tls",
+                                                "behindReverseProxy"]) {
+            document.api.behindReverseProxy = api.bool("behindReverseProxy") ?? false
+            if let tls = api.mapping("tls", known: ["certificate", "privateKey"]) {
+                document.api.tls = LocalAPITLSConfiguration(
+                    certificate: tls.string("certificate").map(resolve) ?? "", privateKey: tls.string("privateKey").map(resolve) ?? "")
+            }
             if let listen = api.string("listen") {
                 if let (host, port) = APIListenAddress.parse(listen) {
                     document.api.host = host
@@ -150,6 +165,19 @@ struct SiteDocumentDecoder {
         }
         if let storage = top.mapping("storage", known: ["folder"]) {
             document.storageFolder = storage.string("folder").map(resolve)
+        }
+        if let operations = top.mapping("operations", known: [
+            "hardResetCommand", "firmwareInstallCommand", "diagnosticsUploadMethod", "journalUnit",
+        ]) {
+            var settings = OperationsConfiguration()
+            settings.hardResetCommand = operations.string("hardResetCommand") ?? settings.hardResetCommand
+            settings.firmwareInstallCommand = operations.string("firmwareInstallCommand")
+            if operations.has("diagnosticsUploadMethod"),
+               let method = operations.choice("diagnosticsUploadMethod", OperationsConfiguration.UploadMethod.self) {
+                settings.diagnosticsUploadMethod = method
+            }
+            settings.journalUnit = operations.string("journalUnit") ?? settings.journalUnit
+            document.operations = settings
         }
         if let logging = top.mapping("logging", known: ["level"]) {
             document.logging.level = logging.string("level") ?? "info"
@@ -172,7 +200,8 @@ struct SiteDocumentDecoder {
             passwordFile: central.string("passwordFile").map(resolve),
             caBundle: central.string("caBundle").map(resolve),
             clientCertificate: central.string("clientCertificate").map(resolve),
-            clientKey: central.string("clientKey").map(resolve))
+            clientKey: central.string("clientKey").map(resolve),
+            vendorId: central.string("vendorId"))
     }
 
     func decodeDevice(_ node: Node, path: String) -> ModbusDeviceReference? {
@@ -193,9 +222,9 @@ struct SiteDocumentDecoder {
     private func decodeCompartment(_ node: Node, path: String) -> CompartmentConfiguration? {
         guard let item = ConfigurationYAMLMapping(node, path: path, log: log, known: [
             "name", "connectorId", "lockLine", "doorSensorLine", "relayLine", "lockFeedbackLine", "indicatorLine",
-            "meter", "maxPowerWatts", "lockPulseMilliseconds", "chargeWithDoorOpen",
+            "meter", "maxPowerWatts", "lockPulseMilliseconds", "chargeWithDoorOpen", "tariff", "phase",
         ]) else { return nil }
-        return CompartmentConfiguration(
+        var compartment = CompartmentConfiguration(
             name: item.requiredString("name", hint: "A1  # the name drivers use") ?? "",
             connectorId: item.requiredInt("connectorId", hint: "1  # OCPP connector id, 1 or more") ?? 0,
             lockLine: line(item, "lockLine", required: true) ?? Self.placeholderLine,
@@ -206,12 +235,14 @@ struct SiteDocumentDecoder {
             meter: item.node("meter").flatMap { decodeDevice($0, path: item.childPath("meter")) },
             maxPowerWatts: item.requiredDouble("maxPowerWatts", hint: "500") ?? 1,
             lockPulseMilliseconds: item.int("lockPulseMilliseconds") ?? 500,
-            chargeWithDoorOpen: item.bool("chargeWithDoorOpen") ?? false)
+            chargeWithDoorOpen: item.bool("chargeWithDoorOpen") ?? false, tariff: item.string("tariff"))
+        compartment.phase = item.choice("phase", CompartmentPhase.self)
+        return compartment
     }
 
     private func decodeCharger(_ node: Node, path: String) -> ChargerConfiguration? {
         guard let item = ConfigurationYAMLMapping(node, path: path, log: log, known: [
-            "connectorId", "name", "control", "minCurrentAmps", "maxCurrentAmps", "phases",
+            "connectorId", "name", "control", "minCurrentAmps", "maxCurrentAmps", "phases", "tariff", "reader",
         ]) else { return nil }
         let connectorId = item.requiredInt("connectorId", hint: "13  # OCPP connector id, 1 or more") ?? 0
         let control: ModbusDeviceReference?
@@ -227,21 +258,7 @@ struct SiteDocumentDecoder {
             control: control ?? ModbusDeviceReference(bus: "", unit: 1, profile: ""),
             minCurrentAmps: item.double("minCurrentAmps") ?? 6,
             maxCurrentAmps: item.requiredDouble("maxCurrentAmps", hint: "16") ?? 16,
-            phases: item.int("phases") ?? 3)
-    }
-
-    private func decodeSMSTransport(_ node: Node, path: String) -> SMSTransportConfiguration? {
-        guard let item = ConfigurationYAMLMapping(node, path: path, log: log, known: ["kind", "device", "baud", "simPinFile", "url", "tokenFile"])
-        else { return nil }
-        guard item.has("kind") else {
-            item.reportMissing("kind", hint: "modem  # or http-gateway, central-system")
-            return nil
-        }
-        guard let kind = item.choice("kind", SMSTransportConfiguration.Kind.self) else { return nil }
-        return SMSTransportConfiguration(
-            kind: kind, device: item.string("device"), baud: item.int("baud") ?? (kind == .modem ? 115_200 : nil),
-            simPinFile: item.string("simPinFile").map(resolve), url: item.string("url"),
-            tokenFile: item.string("tokenFile").map(resolve))
+            phases: item.int("phases") ?? 3, tariff: item.string("tariff"), reader: item.string("reader"))
     }
 
     private func decodeRFIDReader(_ node: Node, path: String) -> RFIDReaderConfiguration? {

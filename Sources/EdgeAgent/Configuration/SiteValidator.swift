@@ -30,9 +30,12 @@ struct SiteValidator {
         validateRFIDReaders(site)
         validateKeypads(site)
         validateCompartmentHardware(site.compartmentHardware)
+        validateSessions(site.sessions)
+        validateTariffs(site)
         validateOCPPDefaults(site)
         validateLines(site)
         validateAPI(site.api)
+        validateOperations(site.operations)
         if site.storage.folder.isEmpty { report("storage.folder", "must not be empty; e.g. /var/lib/edge-agent") }
         if !LoggingConfiguration.levels.contains(site.logging.level) {
             report("logging.level", "'\(site.logging.level)' is not a log level; use one of: \(LoggingConfiguration.levels.joined(separator: ", "))")
@@ -49,9 +52,24 @@ struct SiteValidator {
         }
     }
 
+    private func validateOperations(_ operations: OperationsConfiguration) {
+        if operations.hardResetCommand.allSatisfy(\.isWhitespace) {
+            report("operations.hardResetCommand", "must not be empty; e.g. systemctl reboot (leave the key out for that default)")
+        }
+        if let command = operations.firmwareInstallCommand, command.allSatisfy(\.isWhitespace) {
+            report("operations.firmwareInstallCommand", "must not be empty; name a program that installs the file given as its argument, or leave the key out")
+        }
+        if operations.journalUnit.isEmpty || operations.journalUnit.contains(where: \.isWhitespace) {
+            report("operations.journalUnit", "'\(operations.journalUnit)' is not a systemd unit name; e.g. edge-agent")
+        }
+    }
+
     private func validateCentralSystem(_ central: CentralSystemConfiguration) {
         let url = central.url
         let secure = url.hasPrefix("wss://")
+        if let vendorId = central.vendorId, vendorId.allSatisfy(\.isWhitespace) || vendorId.count > 255 {
+            report("centralSystem.vendorId", "'\(vendorId)' is not a usable DataTransfer vendor id; use 1-255 characters, e.g. com.example.lockers (or leave it out to use station.vendor)")
+        }
         if !(url.hasPrefix("ws://") || secure) || url.split(separator: "/").count < 2 {
             report("centralSystem.url", "'\(url)' is not a WebSocket URL; write ws://host:port/path or wss://host/path")
         }
@@ -145,6 +163,19 @@ struct SiteValidator {
                 report("\(path).minCurrentAmps", "minimum current \(charger.minCurrentAmps) A is above the maximum \(charger.maxCurrentAmps) A")
             }
             if ![1, 3].contains(charger.phases) { report("\(path).phases", "phases \(charger.phases) is out of range; use 1 or 3") }
+            if let reader = charger.reader {
+                if let known = site.rfidReaders.first(where: { $0.name == reader }) {
+                    if let compartment = known.compartment {
+                        report("\(path).reader", "reader '\(reader)' already sits on compartment '\(compartment)'; give the charger a reader of its own")
+                    }
+                    if let other = site.chargers.first(where: { $0.reader == reader && $0.connectorId != charger.connectorId }) {
+                        report("\(path).reader", "reader '\(reader)' is also the reader of charger '\(other.name)'; every charger needs its own reader")
+                    }
+                } else {
+                    let names = site.rfidReaders.map(\.name)
+                    report("\(path).reader", "reader '\(reader)' is not one of rfidReaders (\(names.isEmpty ? "there are none" : names.joined(separator: ", "))); add it there or leave `reader` out")
+                }
+            }
         }
     }
 
@@ -200,6 +231,11 @@ struct SiteValidator {
             if site.siteMeters.pv == nil { report("balancing.mode", "\(balancing.mode.rawValue) balancing needs the PV production; add `siteMeters.pv`") }
             if site.siteMeters.grid == nil { report("balancing.mode", "\(balancing.mode.rawValue) balancing needs the grid meter to see the surplus; add `siteMeters.grid`") }
         }
+        for (path, message) in BalancingCircuitValidation.problems(site) { report(path, message) }
+        if !log.hasProblem(atOrUnder: "compartments"), !log.hasProblem(atOrUnder: "chargers"),
+           !log.hasProblem(atOrUnder: "balancing"), let problem = BalancingSiteMapping.problem(with: site) {
+            report("balancing", problem)
+        }
     }
 
     private func validateSMS(_ sms: SMSConfiguration) {
@@ -223,7 +259,7 @@ struct SiteValidator {
                 } else {
                     report("\(path).url", "an HTTP gateway needs `url: https://...` to send SMS through")
                 }
-            case .centralSystem:
+            case .centralSystem, .simulatedModem:
                 break
             }
         }
@@ -324,5 +360,6 @@ struct SiteValidator {
         if let token = api.token, token == api.readOnlyToken {
             report("api.readOnlyToken", "the read-only token must differ from the operator token `token`")
         }
+        for problem in APIListenPolicy.problems(api) { report(problem.path, problem.message) }
     }
 }

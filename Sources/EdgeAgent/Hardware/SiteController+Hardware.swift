@@ -94,7 +94,7 @@ extension SiteController {
         state.indicator = status.indicator.rawValue
         // Hardware faults and the emergency input override what the session shows (Preparing, Charging, ...).
         state.status = !faults.isEmpty ? "Faulted" : status.emergency ? "Unavailable" : sessionConnectorStatus(name)
-        if faults.isEmpty, let sessionFault = sessionView.machines[name]?.fault {
+        if faults.isEmpty, let sessionFault = sessionView.machines[name]?.shownFault {
             state.fault = sessionFault.rawValue
             state.faults = [sessionFault.rawValue]
         }
@@ -104,6 +104,7 @@ extension SiteController {
 
     func compartmentEvent(_ name: String, _ event: CompartmentEvent) {
         hardwareView.record(SiteEvent(event, compartment: name, at: Date()))
+        smsCompartmentEvent(name, event)
         switch event {
         case .relayRefused:
             hardwareView.controllerFaults[name, default: []].insert("relayRefused")
@@ -151,6 +152,7 @@ extension SiteController {
         logger.info("reader event", metadata: [
             "reader": "\(event.readerID)", "kind": "\(siteEvent.kind)", "idTag": "\(siteEvent.idTag ?? "-")",
         ])
+        if chargerReaderEvent(event) { return }  // a charger's own reader (Chargers/)
         sessionReaderEvent(event, compartment: compartment)
     }
 

@@ -86,7 +86,11 @@ struct HardwareView: Sendable {
     var nextWaiter: UInt64 = 0
     var followTasks: [Task<Void, Never>] = []
 
+    /// Where recorded events go out to the live event stream and the metrics (LocalAPI/LiveEvent.swift).
+    var liveEvents: LiveEventFeed?
+
     mutating func record(_ event: SiteEvent) {
+        LiveEvent.hardwareEventRecorded(event, feed: liveEvents)
         events.append(event)
         if events.count > Self.eventsKept { events.removeFirst(events.count - Self.eventsKept) }
     }

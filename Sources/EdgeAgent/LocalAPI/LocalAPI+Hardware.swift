@@ -41,9 +41,9 @@ extension LocalAPI {
             }
         }
         v1.get("audit") { request, _ -> AuditList in
-            let limit = try limitParameter(request, default: 100)
+            let query = try auditQuery(request)
             do {
-                return AuditList(records: try await site.auditRecords(limit: limit))
+                return AuditList(records: try await site.auditRecords(query))
             } catch {
                 throw APIError(status: .internalServerError, message: "the audit log cannot be read: \(error)")
             }
@@ -55,7 +55,9 @@ extension LocalAPI {
 
     /// The compartment named in the path, or 404 naming the ones that exist.
     static func compartmentName(_ context: BasicRequestContext, site: SiteController) throws -> String {
-        let name = context.parameters.get("name") ?? ""
+        // Path parameters arrive percent-encoded (`A%201` for "A 1").
+        let written = context.parameters.get("name") ?? ""
+        let name = written.removingPercentEncoding ?? written
         guard let compartment = site.configuration.compartment(named: name) else {
             throw APIError(status: .notFound, message: OperatorActionError.unknownCompartment(
                 name, known: site.configuration.compartments.map(\.name)).description)

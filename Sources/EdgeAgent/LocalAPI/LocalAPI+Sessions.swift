@@ -6,18 +6,14 @@ extension LocalAPI {
         var sessions: [SessionSummary]
     }
 
-    /// `GET /v1/sessions[?active=true][&limit=N]`: sessions newest first, owners' idTags masked.
+    /// `GET /v1/sessions[?active=true][&from=][&to=][&compartment=][&idTag=][&limit=N]`: sessions newest first,
+    /// owners' idTags masked (filters: LocalAPI+SessionExport.swift).
     static func addSessionRoutes(to v1: RouterGroup<BasicRequestContext>, site: SiteController) {
+        addSessionExportRoute(to: v1, site: site)
         v1.get("sessions") { request, _ -> SessionList in
-            let limit = try limitParameter(request, default: 100)
-            let active: Bool
-            switch request.uri.queryParameters.get("active") {
-            case nil, "false": active = false
-            case "true": active = true
-            case let other?: throw APIError(status: .badRequest, message: "active '\(other)' is not true or false")
-            }
+            let query = try sessionQuery(request, site: site)
             do {
-                return SessionList(sessions: try await site.sessions(activeOnly: active, limit: limit))
+                return SessionList(sessions: try await site.sessions(matching: query))
             } catch {
                 throw APIError(status: .internalServerError, message: "the sessions cannot be read from the store: \(error)")
             }

@@ -54,7 +54,8 @@ public actor MeteringService: Service {
                                     profile: profile, clock: clock, logger: logger)
             devices.append(device)
             pollers.append(DevicePoller(device: meter, settings: .init(interval: pollInterval, staleAfter: staleAfter),
-                                        clock: clock, logger: logger))
+                                        clock: clock, logger: logger,
+                                        onReadFailure: { _ in SiteMetrics.countModbusError(device: device) }))
         }
         self.devices = devices
         self.pollers = pollers
@@ -115,6 +116,15 @@ public actor MeteringService: Service {
     /// The latest status of one device by role and name (e.g. `.grid`, "grid"; `.compartment`, "A1").
     public func status(role: MeteredDevice.Role, name: String) -> MeterStatus? {
         statuses().first { $0.device.role == role && $0.device.name == name }
+    }
+
+    /// Writes a writable value of one device (e.g. a charger's `current-setpoint`) through its profile and reads
+    /// it back (MeterDevice.write); throws when the device is unknown, refuses or reads back something else.
+    public func write(role: MeteredDevice.Role, name: String, value: String, to number: Double) async throws(MeterError) {
+        guard let index = devices.firstIndex(where: { $0.role == role && $0.name == name }) else {
+            throw .unknownValue(value, profile: "no \(role.rawValue) '\(name)' is metered")
+        }
+        try await pollers[index].device.write(value, value: number)
     }
 }
 

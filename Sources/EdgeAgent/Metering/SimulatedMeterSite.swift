@@ -30,8 +30,10 @@ public actor SimulatedMeterSite {
     public nonisolated let simulator: ModbusSimulator
     public nonisolated let devices: [Device]
     /// Always-on consumption of the building behind the grid meter.
-    public let baseLoadWatts: Double
-    private var dynamics: SiteSimulation
+    public private(set) var baseLoadWatts: Double
+    var dynamics: SiteSimulation
+    /// The cars at the simulated chargers, by unit (Chargers/SimulatedCharger.swift).
+    var cars: [Int: SimulatedCar] = [:]
     private var pinned: [Int: [String: Double]] = [:]
     private var faults: [Int: String] = [:]
     private let logger: Logger
@@ -103,9 +105,11 @@ public actor SimulatedMeterSite {
             dynamics.setRelay(unit: device.metered.unit, on: relays[device.metered.name] ?? false)
         }
         dynamics.advance(to: time)
+        driveChargers()
         for device in devices {
             let unit = device.metered.unit
             try? simulator.apply(dynamics.measurements(for: unit), unit: unit)
+            showChargerState(unit: unit)
             for (name, value) in pinned[unit] ?? [:] { try? simulator.set(unit: unit, name, to: value) }
         }
     }
@@ -145,6 +149,28 @@ public actor SimulatedMeterSite {
     }
 
     public static let faultNames = ["silent", "exception", "garbage"]
+
+    /// The building behind the grid meter, as `GET/POST /v1/simulation/site` shows and sets it.
+    public struct BuildingState: Sendable, Codable, Equatable {
+        public var buildingLoadWatts: Double
+        public var pvPeakWatts: Double
+        /// PV production now.
+        public var pvWatts: Double
+    }
+
+    /// Sets the building's always-on load and the PV peak (nil keeps a value), e.g. to leave room for only some
+    /// compartments, and writes the meters at once.
+    public func setBuilding(loadWatts: Double?, pvPeakWatts: Double?) -> BuildingState {
+        if let pvPeakWatts { dynamics.pvPeakWatts = max(0, pvPeakWatts) }
+        if let loadWatts { baseLoadWatts = max(0, loadWatts) }
+        dynamics.setLoad(unit: Self.baseLoadKey, watts: baseLoadWatts)
+        step(at: dynamics.time, relays: currentRelays())
+        return building()
+    }
+
+    public func building() -> BuildingState {
+        BuildingState(buildingLoadWatts: baseLoadWatts, pvPeakWatts: dynamics.pvPeakWatts, pvWatts: dynamics.pv.loadWatts)
+    }
 
     public func states() -> [DeviceState] {
         devices.map { device in

@@ -31,11 +31,13 @@ extension Logger.Level {
 /// Sets up swift-log once for the whole process: structured `key=value` metadata on standard error, which
 /// journald captures on a board.
 public enum LogSetup {
-    public static func bootstrap(level: Logger.Level) {
+    /// `ring`: also keep recent lines for GetDiagnostics bundles (Operations/DiagnosticsLogRing.swift).
+    public static func bootstrap(level: Logger.Level, ring: DiagnosticsLogRing? = nil) {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
-            return handler
+            guard let ring else { return handler }
+            return RingRecordingLogHandler(label: label, wrapping: handler, ring: ring)
         }
     }
 }

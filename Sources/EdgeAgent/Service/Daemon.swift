@@ -10,9 +10,13 @@ public enum DaemonError: Error, Sendable, CustomStringConvertible {
     case apiToken(APITokenError)
     case apiListen(address: String, reason: String)
     case hardware(SiteHardwareError)
+    case apiTLS(path: String, reason: String)
 
     public var description: String {
         switch self {
+        case let .apiTLS(path, reason):
+            return "cannot start: the local API's TLS file \(path) cannot be used (\(reason)). "
+                + "Point api.tls.certificate / api.tls.privateKey at PEM files readable by the edge-agent user."
         case let .store(error): return "cannot start: \(error)"
         case let .apiToken(error): return "cannot start: \(error)"
         case let .hardware(error): return "cannot start: \(error)"
@@ -36,8 +40,14 @@ public struct Daemon: Sendable {
         self.logger = logger
     }
 
-    public func run(environment: [String: String] = ProcessInfo.processInfo.environment) async throws {
+    /// Returns what the process does next: exit, or restart after a Reset or a firmware install (`DaemonExit.carryOut`).
+    @discardableResult
+    public func run(environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> DaemonExit {
         let startedAt = Date()
+        // Once per process, before anything creates a metric (docs/local-api.md, "Metrics").
+        let metricsRegistry = SiteMetrics.bootstrapOnce()
+        // HTTPS certificate read before anything starts, so a bad file stops nothing half-way.
+        let apiTLS = try configuration.api.tls.map { tls throws(DaemonError) in try APIListenPolicy.serverConfiguration(tls) }
         let store: SiteStore
         let runStart: RunStart
         let tokens: APITokens
@@ -83,12 +93,36 @@ public struct Daemon: Sendable {
                 configuration: configuration, central: central, store: store, site: site, buildVersion: Self.version,
                 logger: logger)
         }
-        if let uplink { await authorizer.attach(centralSystem: uplink) }
+        if let uplink {
+            await authorizer.attach(centralSystem: uplink)
+            await VendorMessages.register(on: uplink.dataTransferRouter, site: site)
+        }
+        // Availability, reset, firmware and diagnostics (Operations/); the stored availability applies from the start.
+        let operations = uplink.map {
+            OperationsService(
+                site: site, uplink: $0, store: store, configuration: configuration,
+                logger: logger.with(label: "edge-agent.operations"))
+        }
+        if let uplink, let operations { await uplink.attach(operations: operations) }
+        await site.loadAvailability()
+        // Smart charging follows the uplink's transactions from the first one the sessions reconcile below.
+        var smartCharging: SmartCharging?
+        if let uplink {
+            smartCharging = await SmartChargingSetup.start(
+                configuration: configuration, store: store, site: site, uplink: uplink, logger: logger)
+        }
         // Stored sessions are reconciled with the hardware before the API or the uplink can act on anything.
         await site.startSessions(uplink: uplink, settings: SessionSettings(configuration: configuration))
-        let router = LocalAPI.router(site: site, tokens: tokens, version: Self.version, startedAt: startedAt)
-        let api = LocalAPI.application(
-            router: router, host: configuration.api.host, port: configuration.api.port,
+        await site.startChargers(uplink: uplink, settings: SessionSettings(configuration: configuration))
+        await site.applyAvailability()
+        // SMS sessions follow the session machines (SMS/SMSRuntime.swift); nil without `sms:` in the site file.
+        let sms = await SMSSetup.start(configuration: configuration, site: site, uplink: uplink, logger: logger)
+        let router = LocalAPI.router(
+            site: site, tokens: tokens, version: Self.version, startedAt: startedAt,
+            options: LocalAPI.Options(metricsRegistry: metricsRegistry))
+        logger.debug("local API routes", metadata: ["routes": "\(LocalAPI.routeList(router).joined(separator: ", "))"])
+        let api = try LocalAPI.application(
+            router: router, host: configuration.api.host, port: configuration.api.port, tls: apiTLS,
             logger: logger.with(label: "edge-agent.api")
         ) { [logger] port in
             logger.info("local API listening", metadata: [
@@ -102,8 +136,20 @@ public struct Daemon: Sendable {
         // The OCPP uplink runs only when the site names a central system; it stops after the API, before the site.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: site)]
         services += metering.services(site: site)
+        // Load balancing stops before metering and the site controller (Balancing/BalancingService.swift).
+        services.append(.init(service: BalancingService(site: site, metering: metering.service)))
         if let uplink {
             services.append(.init(service: uplink))
+        }
+        if let operations {
+            // A Reset or an installed firmware ends it, which stops the whole group for the restart.
+            services.append(.init(service: operations, successTerminationBehavior: .gracefullyShutdownGroup))
+        }
+        if let smartCharging {
+            services.append(.init(service: smartCharging))
+        }
+        if let sms {
+            services.append(.init(service: sms))
         }
 
         // Services stop in reverse order: the API closes first, the site controller last, so no request
@@ -125,10 +171,13 @@ public struct Daemon: Sendable {
             await site.shutDown()
             throw error
         }
+        let exit = await operations?.exit ?? .stopped
         await hardware.stop()
-        notifier.notify("STOPPING=1")
+        // A restart in place tells systemd it is reloading (READY=1 follows from the new run), not stopping.
+        notifier.notify(exit.systemdNotification)
         await site.shutDown()
         logger.info("stopped cleanly")
+        return exit
     }
 }
 

@@ -63,6 +63,7 @@ extension CompartmentSessionMachine {
                 stopped.meterStopWh = max(meterStop, record.meterStartWh ?? meterStop)
                 stopped.stopReason = reason
                 stopped.relayOn = false
+                stopped.settleAmount(by: policy.tariff, at: stopped.stoppedAt ?? now)
                 out += [.persist(stopped), .stopTransaction(
                     sessionId: stopped.id, meterStopWh: stopped.meterStopWh ?? meterStop, reason: reason, idTag: nil,
                     at: stopped.stoppedAt ?? now)]
@@ -87,6 +88,7 @@ extension CompartmentSessionMachine {
             }
             machine.session = record
             machine.lastSampleAt = now
+            machine.lastMeterInputAt = now
             out.append(.relay(on: record.relayOn))
         }
         return (machine, out)

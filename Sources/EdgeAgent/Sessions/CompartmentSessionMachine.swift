@@ -41,6 +41,18 @@ public struct CompartmentSessionMachine: Sendable, Equatable {
     var lastAlignedSlot: Double?
     /// When the machine last switched the socket off (nil: not since it started, treated as long ago).
     var relayOffAt: Date?
+    /// The compartment meter gave no reading for `policy.meterStaleAfter` while charging (SessionAmounts.swift).
+    public internal(set) var meterStale = false
+    /// When the last meter reading came in.
+    var lastMeterInputAt: Date?
+    /// The socket is on and `chargingSeconds` counts up to this time (SessionAmounts.swift).
+    var chargingCountedAt: Date?
+    /// Load balancing's latest decision (Balancing/CompartmentSessionMachine+Balancing.swift); nil: no decision
+    /// yet (no balancing runs), the socket is allowed.
+    public internal(set) var balancingAllowed: Bool?
+    /// False while the connector is inoperative (ChangeAvailability, Operations/AvailabilityRules.swift): no new
+    /// session starts, a running one goes on until its owner ends it, then the connector shows Unavailable.
+    public var operative = true
 
     public init(connectorId: Int, compartment: String, policy: SessionPolicy) {
         self.connectorId = connectorId
@@ -54,11 +66,13 @@ public struct CompartmentSessionMachine: Sendable, Equatable {
         if fault != nil { return .faulted }
         switch session?.state {
         case .locking?: return .preparing
-        case .charging?: return .charging
+        case .charging?: return session?.relayOn == false ? .suspendedEVSE : .charging  // off: paused by balancing
         case .chargeComplete?: return .suspendedEV
         case .suspendedByLocker?: return .suspendedEVSE
         case .finishing?: return .finishing
-        case .closed?, nil: return waitingSince == nil ? .available : .preparing
+        case .closed?, nil:
+            if !operative { return .unavailable }
+            return waitingSince == nil ? .available : .preparing
         }
     }
 
@@ -75,6 +89,14 @@ public struct CompartmentSessionMachine: Sendable, Equatable {
         case let .cardAuthorized(idTag, outcome, method, sessionId):
             cardAuthorized(idTag: idTag, outcome: outcome, method: method, sessionId: sessionId, at: now, into: &out)
         case let .stopWithCard(idTag, parentIdTag):
+            if let ended = session, ended.state == .finishing, !finishingDoorOpened, reading?.locked == true,
+               ended.isOwner(idTag: idTag, parentIdTag: parentIdTag)
+            {
+                // The session ended but the door is still latched (a restart between socket off and unlock):
+                // the owner's card releases it.
+                out += [.unlock(.ownerAgain), .feedback(.ended)]
+                break
+            }
             guard let open = openSession, open.state != .locking else {
                 out.append(.feedback(.noWaitingDoor))
                 break
@@ -85,6 +107,7 @@ public struct CompartmentSessionMachine: Sendable, Equatable {
                 out.append(.feedback(.notOwner))
             }
         case .meter(let meter):
+            meterAnswered(at: now, into: &out)
             meterReading(meter, into: &out)
         case .forcedOpen:
             guard var open = openSession else { break }
@@ -103,26 +126,45 @@ public struct CompartmentSessionMachine: Sendable, Equatable {
         case .emergency:
             endAfterExternalUnlock(reason: .emergencyStop, at: now, into: &out)
         case .deauthorized(let sessionId):
-            guard var open = openSession, open.id == sessionId, open.chargingStartedAt != nil,
-                  open.transactionStoppedAt == nil else { break }
-            // The transaction ends; the door stays locked for the owner, whose card still ends the session.
-            open.state = .suspendedByLocker
-            open.relayOn = false
-            open.transactionStoppedAt = now
-            open.stopReason = .deAuthorized
-            open.meterStopWh = Int((open.lastMeterWh ?? Double(open.meterStartWh ?? 0)).rounded())
-            session = open
-            out += [
-                .persist(open), .relay(on: false),
-                .stopTransaction(
-                    sessionId: open.id, meterStopWh: open.meterStopWh ?? 0, reason: .deAuthorized, idTag: nil, at: now),
-            ]
+            guard openSession?.id == sessionId else { break }
+            stopTransactionKeepingDoor(reason: .deAuthorized, at: now, into: &out)
+        case .stopTransactionKeepingDoor(let reason):
+            stopTransactionKeepingDoor(reason: reason, at: now, into: &out)
+        case let .authorizedStart(idTag, outcome, method, sessionId, reservationId):
+            cardAuthorized(
+                idTag: idTag, outcome: outcome, method: method, sessionId: sessionId, reservationId: reservationId, at: now,
+                into: &out)
+        case .remoteStop(let releaseLock):
+            guard let open = openSession, open.state != .locking, open.transactionStoppedAt == nil else { break }
+            if releaseLock {
+                endSession(reason: .remote, idTag: nil, releaseLock: true, unlockReason: .remoteStop, at: now, into: &out)
+            } else {
+                stopTransactionKeepingDoor(reason: .remote, at: now, into: &out)
+            }
+        case .balancing(let allowed):
+            balancingChanged(allowed: allowed, at: now, into: &out)
         case .tick:
             break
         }
         timersDue(at: now, into: &out)
         if out.contains(.relay(on: false)) { relayOffAt = now }
+        countChargingTime(at: now, into: &out)
         return out
+    }
+
+    /// The transaction ends; the door stays locked for the owner, whose card still ends the session.
+    private mutating func stopTransactionKeepingDoor(reason: SessionStopReason, at now: Date, into out: inout [SessionCommand]) {
+        guard var open = openSession, open.chargingStartedAt != nil, open.transactionStoppedAt == nil else { return }
+        open.state = .suspendedByLocker
+        open.relayOn = false
+        open.transactionStoppedAt = now
+        open.stopReason = reason
+        open.meterStopWh = Int((open.lastMeterWh ?? Double(open.meterStartWh ?? 0)).rounded())
+        session = open
+        out += [
+            .persist(open), .relay(on: false),
+            .stopTransaction(sessionId: open.id, meterStopWh: open.meterStopWh ?? 0, reason: reason, idTag: nil, at: now),
+        ]
     }
 
     private mutating func hardwareChanged(to new: DoorLockReading, at now: Date, into out: inout [SessionCommand]) {
@@ -161,11 +203,15 @@ public struct CompartmentSessionMachine: Sendable, Equatable {
     }
 
     private mutating func cardAuthorized(
-        idTag: String, outcome: AuthorizationOutcome, method: SessionAuthorizationMethod, sessionId: String, at now: Date,
-        into out: inout [SessionCommand]
+        idTag: String, outcome: AuthorizationOutcome, method: SessionAuthorizationMethod, sessionId: String,
+        reservationId: Int? = nil, at now: Date, into out: inout [SessionCommand]
     ) {
         guard session?.isOpen != true, let since = waitingSince else {
             out.append(.feedback(openSession == nil ? .noWaitingDoor : .notOwner))
+            return
+        }
+        guard operative else {
+            out.append(.feedback(.unavailable))
             return
         }
         guard outcome.isAccepted else {
@@ -176,6 +222,7 @@ public struct CompartmentSessionMachine: Sendable, Equatable {
             id: sessionId, connectorId: connectorId, compartment: compartment, idTag: idTag,
             parentIdTag: outcome.parentIdTag, authorizationMethod: method, authorizationSource: outcome.source.rawValue,
             authorizedAt: now, occupiedSince: since)
+        record.reservationId = reservationId
         record.state = .locking
         waitingSince = nil
         session = record
@@ -203,7 +250,6 @@ public struct CompartmentSessionMachine: Sendable, Equatable {
         if rejectingMeter { out.append(.log("the compartment meter reads plausibly again")) }
         rejectingMeter = false
         latestMeter = meter
-        if open.relayOn, let lastAt = open.lastMeterAt { open.chargingSeconds += meter.at.timeIntervalSince(lastAt) }
         open.lastMeterWh = meter.energyWh
         open.lastMeterAt = meter.at
         session = open
@@ -249,7 +295,7 @@ public struct CompartmentSessionMachine: Sendable, Equatable {
             }
             return
         }
-        guard open.state == .charging else { return }
+        guard open.state == .charging, open.relayOn else { return }  // not while paused by balancing
         let since = lowPowerSince ?? meter.at
         lowPowerSince = since
         guard meter.at.timeIntervalSince(since) >= policy.chargeCompleteAfter else { return }
@@ -268,7 +314,9 @@ public struct CompartmentSessionMachine: Sendable, Equatable {
         }
         guard let open = openSession else { return }
         if open.state == .locking { settleLock(at: now, into: &out) }
-        if let limit = policy.maxOccupancy, open.isOpen, open.state != .locking, open.relayOn,
+        checkCostLimit(at: now, into: &out)
+        checkMeterStale(at: now, into: &out)
+        if let limit = policy.maxOccupancy, open.isOpen, open.state != .locking, open.relayOn || open.state == .charging,
            open.occupiedSeconds(now: now) >= limit
         {
             suspendByLocker(into: &out)
@@ -294,7 +342,7 @@ public struct CompartmentSessionMachine: Sendable, Equatable {
         guard var open = session else { return }
         let meterStart = Int((latestMeter?.energyWh ?? 0).rounded())
         open.state = .charging
-        open.relayOn = true
+        open.relayOn = balancingAllowed != false  // else the transaction starts paused by balancing (SuspendedEVSE)
         open.chargingStartedAt = now
         open.meterStartWh = meterStart
         // Without a reading, the first one after the start is taken as it comes (the meterStart was 0).
@@ -303,11 +351,12 @@ public struct CompartmentSessionMachine: Sendable, Equatable {
         session = open
         lockRequestedAt = nil
         lastSampleAt = now
+        lastMeterInputAt = now
         lastAlignedSlot = policy.clockAlignedInterval > 0
             ? (now.timeIntervalSince1970 / policy.clockAlignedInterval).rounded(.down) : nil
         lowPowerSince = nil
         out += [
-            .persist(open), .relay(on: true),
+            .persist(open), .relay(on: open.relayOn),
             .startTransaction(sessionId: open.id, idTag: open.idTag, meterStartWh: meterStart, at: now),
             .feedback(.charging),
         ]
@@ -329,6 +378,7 @@ public struct CompartmentSessionMachine: Sendable, Equatable {
         open.relayOn = false
         session = nil
         lockRequestedAt = nil
+        meterStale = false
         out.append(.persist(open))
     }
 
@@ -343,7 +393,8 @@ public struct CompartmentSessionMachine: Sendable, Equatable {
 
     /// Socket off, StopTransaction, door released for the owner (when asked to): Finishing.
     private mutating func endSession(
-        reason: SessionStopReason, idTag: String?, releaseLock: Bool, at now: Date, into out: inout [SessionCommand]
+        reason: SessionStopReason, idTag: String?, releaseLock: Bool, unlockReason: UnlockReason = .owner, at now: Date,
+        into out: inout [SessionCommand]
     ) {
         guard var open = session else { return }
         let alreadyStopped = open.transactionStoppedAt != nil
@@ -354,7 +405,9 @@ public struct CompartmentSessionMachine: Sendable, Equatable {
         open.stoppedAt = now
         open.meterStopWh = max(meterStop, open.meterStartWh ?? meterStop)
         if !alreadyStopped { open.stopReason = reason }
+        open.settleAmount(by: policy.tariff, at: now)
         session = open
+        meterStale = false
         finishingDoorOpened = reading?.doorClosed == false
         if fault == .forcedOpen { fault = nil }
         out += [.persist(open), .relay(on: false)]
@@ -362,7 +415,7 @@ public struct CompartmentSessionMachine: Sendable, Equatable {
             out.append(.stopTransaction(
                 sessionId: open.id, meterStopWh: open.meterStopWh ?? meterStop, reason: reason, idTag: idTag, at: now))
         }
-        if releaseLock { out.append(.unlock(.owner)) }
+        if releaseLock { out.append(.unlock(unlockReason)) }
         out.append(.feedback(.ended))
     }
 }

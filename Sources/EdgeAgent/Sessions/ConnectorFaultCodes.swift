@@ -12,7 +12,14 @@ public enum ConnectorFaultCodes {
         case "doorLeftOpen": (.otherError, "DOOR_LEFT_OPEN")
         case SessionFault.implausibleMeter.rawValue: (.powerMeterFailure, SessionFault.implausibleMeter.vendorErrorCode)
         case SessionFault.powerWhileOff.rawValue: (.powerSwitchFailure, SessionFault.powerWhileOff.vendorErrorCode)
-        default: (.otherError, String(fault.prefix(50)))
+        case SessionFault.meterStale.rawValue: (.otherError, SessionFault.meterStale.vendorErrorCode)
+        default:
+            if let charger = ChargerFault(rawValue: fault) { (charger.errorCode, charger.vendorErrorCode) } else { (.otherError, String(fault.prefix(50))) }
         }
+    }
+
+    /// Faults reported with their codes while the connector keeps its status (Charging): warnings.
+    public static func isWarning(_ fault: String) -> Bool {
+        fault == SessionFault.meterStale.rawValue
     }
 }

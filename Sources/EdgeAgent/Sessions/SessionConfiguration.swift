@@ -20,8 +20,15 @@ public struct SessionConfiguration: Sendable, Equatable, Codable {
     /// Limits: charging stops, the door stays locked for the owner. Absent: no limit.
     public var maxOccupancySeconds: Double?
     public var maxEnergyWh: Double?
+    /// Charging stops once the session's running amount (its tariff's) reaches this; a tariff's own `maxCost` is
+    /// the tighter of the two. Absent: no cost limit.
+    public var maxCost: Decimal?
     /// Leave a free compartment unlocked for the next driver once the previous owner shut its door.
     public var keepFreeCompartmentsUnlocked: Bool = true
+    /// Whether RemoteStopTransaction releases the door: `remote-started` (default), `always` or `never`.
+    public var remoteStopUnlocks: RemoteStopUnlockPolicy = .remoteStarted
+    /// ReserveNow for connector 0 keeps one free compartment of any for the idTag (OCPP ReserveConnectorZeroSupported).
+    public var reserveConnectorZeroSupported: Bool = false
 
     public init() {}
 }
@@ -39,5 +46,6 @@ extension SessionSettings {
             chargeCompleteBelowWatts: sessions.chargeCompleteBelowWatts, chargeCompleteAfter: sessions.chargeCompleteAfterSeconds,
             switchOffWhenComplete: sessions.switchOffWhenComplete, maxOccupancy: sessions.maxOccupancySeconds,
             maxEnergyWh: sessions.maxEnergyWh, keepFreeUnlocked: sessions.keepFreeCompartmentsUnlocked)
+        maxCost = sessions.maxCost
     }
 }

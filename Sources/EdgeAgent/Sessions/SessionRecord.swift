@@ -27,6 +27,9 @@ public enum SessionStopReason: String, Sendable, Codable, Equatable {
     case remote = "Remote"
     case evDisconnected = "EVDisconnected"
     case deAuthorized = "DeAuthorized"
+    /// Reset.req from the central system stopped the transaction before the restart (Operations/ResetCoordinator.swift).
+    case softReset = "SoftReset"
+    case hardReset = "HardReset"
     case other = "Other"
     /// The door could not be locked at the start: no transaction was started.
     case lockFailed = "LockFailed"
@@ -42,6 +45,10 @@ public enum SessionAuthorizationMethod: String, Sendable, Codable, Equatable {
     case rfidSharedReader
     /// A card at a shared reader after the compartment's number was typed on a keypad.
     case keypadAndSharedReader
+    /// A text with the compartment's name from the driver's phone (SMS/); the idTag is derived from the number.
+    case sms
+    /// The central system's RemoteStartTransaction (Remote/SiteController+RemoteStart.swift).
+    case remote
 }
 
 /// One session as stored (Storage/SessionStore.swift) and listed by `GET /v1/sessions`. Written before the
@@ -84,6 +91,14 @@ public struct SessionRecord: Sendable, Codable, Equatable {
     /// start: DeAuthorized); the owner still ends the session and gets the door, without a second stop.
     public var transactionStoppedAt: Date?
     public var stopReason: SessionStopReason?
+    /// What the session cost by its compartment's tariff, computed when it ends (nil: no tariff, or it never
+    /// started charging); rounded to cents. The central system remains the billing authority.
+    public var amount: Decimal?
+    /// ISO 4217 code of `amount`, and the tariff it was computed with.
+    public var currency: String?
+    public var tariffName: String?
+    /// The reservation this session used (ReserveNow); its id goes with the StartTransaction.
+    public var reservationId: Int?
 
     public init(
         id: String, connectorId: Int, compartment: String, idTag: String, parentIdTag: String?,

@@ -22,6 +22,10 @@ public struct SessionSummary: Sendable, Codable, Equatable {
     public var chargingSeconds: Double
     public var averagePowerWatts: Double?
     public var stopReason: SessionStopReason?
+    /// What the session cost by its tariff (set when it ends), its currency and the tariff's name.
+    public var amount: Decimal?
+    public var currency: String?
+    public var tariff: String?
 
     public init(_ record: SessionRecord, now: Date) {
         id = record.id
@@ -43,6 +47,9 @@ public struct SessionSummary: Sendable, Codable, Equatable {
         chargingSeconds = record.chargingSeconds
         averagePowerWatts = record.averagePowerWatts
         stopReason = record.stopReason
+        amount = record.amount
+        currency = record.currency
+        tariff = record.tariffName
     }
 
     /// `****C4D5`: enough for a driver to recognise their card, not enough to clone it.
@@ -69,6 +76,8 @@ public struct SessionSettings: Sendable, Equatable {
     public var maxOccupancy: TimeInterval?
     public var maxEnergyWh: Double?
     public var keepFreeUnlocked: Bool
+    /// `sessions.maxCost`: charging stops when the running amount reaches it.
+    public var maxCost: Decimal?
 
     public init(
         restartTransactions: RestartTransactionPolicy = .resume, tickInterval: Duration = .seconds(1),
@@ -113,5 +122,7 @@ struct SessionView: Sendable {
     var clockOffset: TimeInterval = 0
     /// The compartment number last typed on a keypad, for the next card at a shared reader.
     var keypadBinding: (compartment: String, at: Date)?
+    /// StartTransaction answers that overtook the recording of their local transaction id, by that id.
+    var unmatchedStartOutcomes: [String: StartTransactionOutcome] = [:]
     static let keypadBindingLifetime: TimeInterval = 60
 }

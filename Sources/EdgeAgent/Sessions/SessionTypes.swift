@@ -29,6 +29,12 @@ public struct SessionPolicy: Sendable, Equatable {
     /// stuck on (fault `powerWhileOff`).
     public var standbyPowerWatts: Double = 10
     public var relayOffGrace: TimeInterval = 10
+    /// The compartment's tariff (running amount, cost limit, the amount stored at the end); nil: none.
+    public var tariff: Tariff?
+    /// Charging stops when the running amount reaches this (the tighter of `sessions.maxCost` and the tariff's).
+    public var maxCost: Decimal?
+    /// A charging session without a meter reading for this long shows `meterStale`; nil: no meter to watch.
+    public var meterStaleAfter: TimeInterval?
 
     public init(
         connectionTimeOut: TimeInterval = 60, lockConfirmTimeout: TimeInterval = 5, meterSampleInterval: TimeInterval = 60,
@@ -95,6 +101,19 @@ public enum SessionInput: Sendable, Equatable {
     case emergency
     /// The central system refused the owner's idTag in its StartTransaction answer (StopTransactionOnInvalidId).
     case deauthorized(sessionId: String)
+    /// An authorization that starts a session like a card's, from a remote start or a reservation's holder
+    /// (Remote/); `reservationId` is the reservation the session uses.
+    case authorizedStart(
+        idTag: String, outcome: AuthorizationOutcome, method: SessionAuthorizationMethod, sessionId: String, reservationId: Int?)
+    /// RemoteStopTransaction: the transaction stops (reason Remote); `releaseLock` per `sessions.remoteStopUnlocks`,
+    /// else the door stays locked for the owner, whose card still ends the session and opens it.
+    case remoteStop(releaseLock: Bool)
+    /// The transaction must end now (e.g. Reset.req: SoftReset / HardReset); the door stays locked for the owner,
+    /// whose card, SMS or PIN still ends the session.
+    case stopTransactionKeepingDoor(reason: SessionStopReason)
+    /// Load balancing allows the socket on (or not) at this control step (Balancing/); a session keeps its
+    /// other rules: this never switches on a socket they keep off (DESIGN invariant 2).
+    case balancing(allowed: Bool)
     /// Time passed.
     case tick
 }
@@ -107,6 +126,11 @@ public enum UnlockReason: String, Sendable, Equatable {
     case unclaimed
     /// The ended session's owner opened and shut the door: the compartment is free (unlocked) for the next driver.
     case freed
+    /// RemoteStopTransaction released the door (`sessions.remoteStopUnlocks`).
+    case remoteStop
+    /// The ended session's owner presented their card again while the door was still latched (the daemon
+    /// stopped between switching the socket off and releasing the door).
+    case ownerAgain
 }
 
 /// Faults the session code reports (StatusNotification Faulted with this errorCode and vendorErrorCode).
@@ -116,6 +140,8 @@ public enum SessionFault: String, Sendable, Equatable, Codable {
     case implausibleMeter
     /// The meter sees power while the socket is switched off: the relay is stuck on.
     case powerWhileOff
+    /// No meter reading during a charging session (a warning: the status stays Charging, errorCode OtherError).
+    case meterStale
 
     public var vendorErrorCode: String {
         switch self {
@@ -123,6 +149,7 @@ public enum SessionFault: String, Sendable, Equatable, Codable {
         case .forcedOpen: "DOOR_FORCED"
         case .implausibleMeter: "METER_IMPLAUSIBLE"
         case .powerWhileOff: "RELAY_STUCK_ON"
+        case .meterStale: "METER_STALE"
         }
     }
 }
@@ -130,8 +157,14 @@ public enum SessionFault: String, Sendable, Equatable, Codable {
 /// What the driver is told (indicator and, later, display or SMS).
 public enum DriverFeedback: String, Sendable, Equatable {
     case charging, rejected, notOwner, lockFailed, ended, noWaitingDoor
+    /// The compartment is inoperative (ChangeAvailability): it takes no new session.
+    case unavailable
     /// A compartment number typed on the keypad: the next card at a shared reader is for that door.
     case compartmentSelected
+    /// The compartment is reserved for another driver (ReserveNow).
+    case reserved
+    /// The reservation's holder presented their card: their reserved compartment opens for them.
+    case reservationReady
 }
 
 /// What the machine asks the controller to do, in order. `persist` always comes before the effects it covers.
@@ -158,4 +191,8 @@ public enum SessionConnectorStatus: String, Sendable, Equatable, Codable {
     case suspendedEVSE = "SuspendedEVSE"
     case finishing = "Finishing"
     case faulted = "Faulted"
+    /// Shown by the site for a free compartment a reservation keeps (Remote/), never by the machine itself.
+    case reserved = "Reserved"
+    /// The connector was made inoperative (ChangeAvailability or the local API, Operations/) and holds no session.
+    case unavailable = "Unavailable"
 }

@@ -20,6 +20,8 @@ extension SiteController {
                     case .owner: "the session's owner ended the session"
                     case .unclaimed: "nobody authorized the closed door within ConnectionTimeOut"
                     case .freed: "the ended session's owner shut the door; the compartment is free for the next driver"
+                    case .remoteStop: "RemoteStopTransaction from the central system (sessions.remoteStopUnlocks)"
+                    case .ownerAgain: "the ended session's owner presented their card again; the door was still latched"
                     }
                 do {
                     try store.appendAudit(AuditRecord(
@@ -51,6 +53,7 @@ extension SiteController {
             case .log(let message):
                 logger.warning("\(message)", metadata: ["compartment": "\(name)"])
             }
+            if SessionFailpoint.armed != nil { SessionFailpoint.check(SessionFailpoint.reached(after: command, in: commands)) }
         }
         await showSessionOnIndicator(name, device: device)
         refreshCompartmentState(name)
@@ -66,6 +69,7 @@ extension SiteController {
             return false
         }
         if record.state == .closed { sessionView.records[record.id] = nil } else { sessionView.records[record.id] = record }
+        smsSessionCommitted(record)
         return true
     }
 
@@ -98,8 +102,13 @@ extension SiteController {
         }
         do {
             let local = try await uplink.enqueueStartTransaction(
-                connectorId: connectorId, idTag: idTag, meterStart: meterStartWh, timestamp: at)
+                connectorId: connectorId, idTag: idTag, meterStart: meterStartWh,
+                reservationId: sessionView.records[sessionId]?.reservationId, timestamp: at)
             updateSession(sessionId) { $0.localTransactionId = local.rawValue }
+            // The central system may have answered while the id was being recorded.
+            if let outcome = sessionView.unmatchedStartOutcomes.removeValue(forKey: local.rawValue) {
+                await transactionConfirmed(outcome)
+            }
         } catch {
             logger.critical("StartTransaction could not be queued; it is queued again at the next start", metadata: [
                 "session": "\(sessionId)", "error": "\(error)",
@@ -185,8 +194,15 @@ extension SiteController {
     }
 
     func transactionConfirmed(_ outcome: StartTransactionOutcome) async {
+        if await chargerTransactionConfirmed(outcome) { return }  // a charger's transaction (Chargers/)
         guard let id = sessionView.records.values.first(where: { $0.localTransactionId == outcome.localTransactionId.rawValue })?.id
-        else { return }
+        else {
+            // Answered before queueStart recorded the local id: applied once it is (bounded: sessions only).
+            if sessionView.unmatchedStartOutcomes.count < 100 {
+                sessionView.unmatchedStartOutcomes[outcome.localTransactionId.rawValue] = outcome
+            }
+            return
+        }
         updateSession(id) { $0.centralTransactionId = outcome.transactionId }
         guard let name = sessionView.records[id]?.compartment else { return }
         if outcome.idTagInfo.status != .accepted {
@@ -216,9 +232,9 @@ extension SiteController {
         let pattern: IndicatorPattern =
             switch machine.status {
             case .available: .free
-            case .preparing, .finishing: .occupied
+            case .preparing, .finishing, .reserved: .occupied
             case .charging, .suspendedEV, .suspendedEVSE: .charging
-            case .faulted: .fault
+            case .faulted, .unavailable: .fault
             }
         if await device.status?.indicator != pattern { await device.setIndicator(pattern) }
     }

@@ -68,6 +68,7 @@ extension SiteController {
             }
             await apply(commitRecords(commands, of: compartment.name), to: compartment.name)
         }
+        adoptConfirmedTransactionIds()
         // A session closed by the restart policy just before a crash may not have queued its StopTransaction yet.
         for record in (try? store.sessions(activeOnly: false, limit: 50)) ?? []
         where record.state == .closed && record.chargingStartedAt != nil && !record.stopTransactionQueued {
@@ -85,6 +86,7 @@ extension SiteController {
                 await self?.sessionTick()
             }
         })
+        await startReservations()
         if let uplink {
             let outcomes = uplink.startTransactionOutcomes
             sessionView.tasks.append(Task { [weak self] in
@@ -109,12 +111,23 @@ extension SiteController {
     /// Hands one input to the compartment's machine at once (so inputs keep their order), commits its records
     /// right away, and queues the effects, which one task carries out in order.
     func feedSession(_ name: String, _ input: SessionInput) {
+        // A card (or SMS) at a reserved compartment: the reservation decides first (Remote/).
+        if reservationDecidedStart(name, input) { return }
+        // A card about to start a session: load balancing decides for it first, so the socket starts as decided.
+        if case .cardAuthorized(_, let outcome, _, _) = input, outcome.isAccepted { balancingBeforeStart(name) }
+        if case .authorizedStart(_, let outcome, _, _, _) = input, outcome.isAccepted { balancingBeforeStart(name) }
         guard sessionView.running, var machine = sessionView.machines[name] else { return }
-        let shownBefore = (machine.status, machine.fault)
+        machine.operative = isOperative(connectorId: machine.connectorId)  // Operations/SiteController+Availability.swift
+        // A remote start or reservation holder's authorization starts its session as the door closes (Remote/).
+        defer { heldAuthorizationDue(name) }
+        let shownBefore = (machine.status, machine.shownFault)
+        let demandBefore = machine.balancingDemandSince
         let commands = machine.handle(input, at: sessionNow())
         sessionView.machines[name] = machine
+        // A session that starts or ends changes what load balancing shares out: decide again at once (Balancing/).
+        defer { if machine.balancingDemandSince != demandBefore { requestBalancing() } }
         // A status that changed without a command (a fault that went away) still reaches the indicator and status.
-        guard !commands.isEmpty || shownBefore != (machine.status, machine.fault) else { return }
+        guard !commands.isEmpty || shownBefore != (machine.status, machine.shownFault) else { return }
         sessionView.effects?.yield((name, commitRecords(commands, of: name)))
         refreshCompartmentState(name)
     }
@@ -134,6 +147,7 @@ extension SiteController {
                 ])
                 break
             }
+            if record.state == .locking, SessionFailpoint.armed == .afterAuthorize { SessionFailpoint.check(.afterAuthorize) }
         }
         return effects
     }
@@ -179,7 +193,10 @@ extension SiteController {
     func keypadEntered(_ text: String, reader: String) {
         guard let number = Int(text), let compartment = configuration.compartments.first(where: { $0.connectorId == number }),
               let machine = sessionView.machines[compartment.name], machine.waitingSince != nil, machine.openSession == nil
-        else { return }
+        else {
+            receiptPINEntered(text, reader: reader)  // SMS/SiteController+SMS.swift
+            return
+        }
         sessionView.keypadBinding = (compartment.name, sessionNow())
         driverFeedback(.compartmentSelected, compartment: compartment.name, reader: reader)
     }
@@ -187,6 +204,8 @@ extension SiteController {
     /// A card: ends its owner's session or authorizes a waiting door, through `IdTagAuthorizing` only.
     func cardPresented(idTag: String, reader: String, compartment: String?) async {
         guard sessionView.running else { return }
+        // The holder of a reserved free compartment gets it opened (Remote/SiteController+Reservations.swift).
+        if await reservationHolderArrived(idTag: idTag, compartment: compartment, reader: reader) { return }
         var method: SessionAuthorizationMethod = compartment == nil ? .rfidSharedReader : .rfid
         var bound: String?
         if compartment == nil, let binding = sessionView.keypadBinding {
@@ -213,6 +232,10 @@ extension SiteController {
             return
         }
         guard let machine = sessionView.machines[target] else { return }
+        if machine.isLatchedAfterEnd(for: idTag) {
+            feedSession(target, .stopWithCard(idTag: idTag, parentIdTag: nil))
+            return
+        }
         if let open = machine.openSession, open.state != .locking {
             var parent: String?
             if open.idTag.caseInsensitiveCompare(idTag) != .orderedSame, let authorizer = sessionView.authorizer {
@@ -244,8 +267,8 @@ extension SiteController {
             sessionView.meterFedAt[target] = reading.at
             feedSession(target, .meter(reading))
         }
-        feedSession(target, .cardAuthorized(
-            idTag: idTag, outcome: outcome, method: method, sessionId: UUID().uuidString.lowercased()))
+        // Reservations decide whether this card may start here (Remote/SiteController+RemoteStart.swift).
+        startCardAuthorized(target, idTag: idTag, outcome: outcome, method: method, reader: reader)
     }
 
     /// The documented shared-reader rule: the card's own session first, else the most recently closed waiting door.
@@ -255,9 +278,13 @@ extension SiteController {
             .filter { $0.state != .locking && $0.idTag.caseInsensitiveCompare(idTag) == .orderedSame }
             .max { $0.authorizedAt < $1.authorizedAt }
         if let owned { return owned.compartment }
+        if let ended = sessionView.machines.values.first(where: { $0.isLatchedAfterEnd(for: idTag) }) {
+            return ended.compartment  // the owner's card releases a door a restart left latched
+        }
+        // An operative door first: an inoperative one only refuses the card (Operations/, ChangeAvailability).
         return sessionView.machines.values
             .filter { $0.waitingSince != nil && $0.openSession == nil }
-            .max { ($0.waitingSince ?? .distantPast) < ($1.waitingSince ?? .distantPast) }?
+            .max { ($0.operative ? 1 : 0, $0.waitingSince ?? .distantPast) < ($1.operative ? 1 : 0, $1.waitingSince ?? .distantPast) }?
             .compartment
     }
 
@@ -296,7 +323,7 @@ extension SiteController {
         func seconds(_ key: StandardConfigurationKey, _ fallback: TimeInterval) -> TimeInterval {
             keys[key.rawValue].flatMap(Int.init).map(TimeInterval.init) ?? fallback
         }
-        return SessionPolicy(
+        var policy = SessionPolicy(
             connectionTimeOut: seconds(.connectionTimeOut, settings.defaultConnectionTimeOut),
             lockConfirmTimeout: settings.lockConfirmTimeout,
             meterSampleInterval: seconds(.meterValueSampleInterval, settings.defaultMeterSampleInterval),
@@ -306,6 +333,8 @@ extension SiteController {
             switchOffWhenComplete: settings.switchOffWhenComplete, maxOccupancy: settings.maxOccupancy,
             maxEnergyWh: settings.maxEnergyWh,
             chargeWithDoorOpen: compartment.chargeWithDoorOpen, keepFreeUnlocked: settings.keepFreeUnlocked)
+        applyTariff(to: &policy, connectorId: compartment.connectorId, hasMeter: compartment.meter != nil && metering != nil)
+        return policy
     }
 
     /// The compartment meter's latest fresh reading: energy register in Wh and active power in W. Nil without a
@@ -325,7 +354,9 @@ extension SiteController {
     // MARK: What the status shows
 
     func sessionConnectorStatus(_ name: String) -> String {
-        (sessionView.machines[name]?.status ?? .available).rawValue
+        let status = sessionView.machines[name]?.status ?? .available
+        // A free compartment may be Reserved, or Preparing for a remote start (Remote/).
+        return (status == .available ? remoteShownStatus(name) ?? status : status).rawValue
     }
 
     func sessionSummary(_ name: String) -> SessionSummary? {

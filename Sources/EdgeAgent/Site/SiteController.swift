@@ -11,8 +11,14 @@ public actor SiteController: Service {
     let startedAt: Date
     let logger: Logger
     var compartmentStates: [Int: SiteStatus.Compartment] {
-        didSet { connectorStatusBroadcaster.publishChanges(from: oldValue, to: compartmentStates) }
+        didSet {
+            connectorStatusBroadcaster.publishChanges(from: oldValue, to: compartmentStates)
+            liveEvents.publishCompartmentChanges(from: oldValue, to: compartmentStates)
+            balancingNoteRelays(from: oldValue, to: compartmentStates)
+        }
     }
+    /// Every state change for the live event stream (LocalAPI/LiveEvent.swift).
+    public nonisolated let liveEvents = LiveEventFeed()
     /// Connector status changes for the OCPP uplink (Uplink/SiteController+Uplink.swift).
     public nonisolated let connectorStatusBroadcaster = ConnectorStatusBroadcaster()
     /// The OCPP uplink's state, published by the uplink for `status()`.
@@ -24,8 +30,16 @@ public actor SiteController: Service {
     var hardwareView = HardwareView()
     /// The compartments' session machines and what drives them (Sessions/SiteController+Sessions.swift).
     var sessionView = SessionView()
+    /// SMS sessions, receipt PINs and operator alerts (SMS/SiteController+SMS.swift).
+    var smsView = SMSSiteView()
+    /// Remote starts and reservations from the central system (Remote/SiteController+RemoteStart.swift).
+    var remoteView = RemoteView()
     /// Load balancing's setpoints and inputs shared with sessions and smart charging (Balancing/BalancingView.swift).
     var balancingView = BalancingView()
+    /// Connector availability (ChangeAvailability) and reset state (Operations/SiteController+Availability.swift).
+    var operationsView = OperationsView()
+    /// The chargers' session machines and what drives them (Chargers/SiteController+Chargers.swift).
+    var chargerView = ChargerView()
     /// The site's Modbus devices: latest readings and staleness (Metering/MeteringService.swift); nil without metering.
     public nonisolated let metering: MeteringService?
     /// Decides whether an idTag may start or end a session (Authorization/Authorizer.swift); nil in tests without it.
@@ -48,6 +62,7 @@ public actor SiteController: Service {
                 door: "unknown", lock: "unknown", relay: "off", fault: nil)
         }
         compartmentStates = states
+        hardwareView.liveEvents = liveEvents
     }
 
     /// Runs until graceful shutdown, then leaves every output in its safe state and records a clean stop.
@@ -71,6 +86,7 @@ public actor SiteController: Service {
         guard !stopped else { return }
         stopped = true
         stopSessions()
+        stopChargers()
         for key in compartmentStates.keys {
             compartmentStates[key]?.relay = "off"
         }
@@ -97,7 +113,9 @@ public actor SiteController: Service {
             uplink: uplinkStatus(),
             run: .init(startedAt: startedAt, previousRunEndedCleanly: !runStart.previousEndedUncleanly),
             compartments: configuration.compartments.compactMap { compartmentStates[$0.connectorId] },
-            chargers: configuration.chargers.map { .init(connectorId: $0.connectorId, status: "Available") })
+            chargers: chargerStatuses(),
+            availability: availabilityStatuses(),
+            balancing: balancingSummary())
     }
 
     private func uplinkStatus() -> SiteStatus.Uplink {

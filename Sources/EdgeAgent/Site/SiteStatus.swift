@@ -52,6 +52,20 @@ public struct SiteStatus: Sendable, Codable, Equatable {
     public struct Charger: Sendable, Codable, Equatable {
         public var connectorId: Int
         public var status: String
+        /// The rest comes from the charger's session machine (Chargers/).
+        public var name: String? = nil
+        /// `plugged`, `unplugged`, or `unknown` before the first reading.
+        public var plug: String? = nil
+        /// The IEC 61851 pilot state letter the charger reports (A-F).
+        public var pilotState: String? = nil
+        /// The enable switch and current setpoint (A) as read back from the charger.
+        public var enabled: Bool? = nil
+        public var currentSetpointAmps: Double? = nil
+        /// The current load balancing allows now (A); absent: below the charger's minimum (paused).
+        public var allowedCurrentAmps: Double? = nil
+        public var fault: String? = nil
+        public var lastWriteError: String? = nil
+        public var session: SessionSummary? = nil
     }
 
     public var station: Station
@@ -59,6 +73,11 @@ public struct SiteStatus: Sendable, Codable, Equatable {
     public var run: Run
     public var compartments: [Compartment]
     public var chargers: [Charger]
+    /// Connector 0 (the charge point) and every connector: operative, inoperative or scheduled
+    /// (Operations/SiteController+Availability.swift).
+    public var availability: [ConnectorAvailabilityStatus]? = nil
+    /// Load balancing in short (Balancing/BalancingReport.swift; the whole picture is `GET /v1/balancing`).
+    public var balancing: BalancingSummary? = nil
 }
 
 /// The short answer of `GET /v1/health`.

@@ -32,11 +32,13 @@ extension SiteStore {
     /// Commits an audit record; the caller acts only after this returns (invariant 5).
     @discardableResult
     public func appendAudit(_ record: AuditRecord) throws(StoreError) -> AuditRecord {
-        try write { db in
+        let committed = try write { db in
             var record = record
             try record.insert(db)
             return record
         }
+        auditFeed.publish(committed)
+        return committed
     }
 
     /// Audit records, newest first.

@@ -46,6 +46,7 @@ extension SiteStore {
                     ON CONFLICT(id) DO UPDATE SET state = excluded.state, record = excluded.record
                     """,
                 arguments: [record.id, record.connectorId, record.compartment, record.state.rawValue, record.authorizedAt, json])
+            try SessionStoreSchema.updateColumns(db, for: record)
         }
     }
 

@@ -12,6 +12,8 @@ public final class SiteStore: Sendable {
 
     public let path: String
     let database: DatabasePool
+    /// Every audit record as it is committed, for the live event stream (LocalAPI/LiveEvent.swift).
+    public let auditFeed = Broadcaster<AuditRecord>()
 
     /// Opens (creating if needed) the store in `folder` and brings its schema up to date.
     public init(folder: String, logger: Logger = Logger(label: "edge-agent.store")) throws(StoreError) {

@@ -32,6 +32,13 @@ enum StoreMigrations {
         migrator.registerMigration("v2-ocpp-uplink", migrate: OCPPStoreSchema.create)
         migrator.registerMigration("v3-authorization-list-and-cache", migrate: AuthorizationStoreSchema.create)
         migrator.registerMigration("v3-sessions", migrate: SessionStoreSchema.create)
+        migrator.registerMigration("OPS-availability", migrate: OperationsStoreSchema.createAvailability)
+        migrator.registerMigration("OPS-firmware-state", migrate: OperationsStoreSchema.createFirmwareState)
+        migrator.registerMigration("R-reservations", migrate: ReservationStoreSchema.create)
+        migrator.registerMigration("S-receipt-pins", migrate: SMSSessionStoreSchema.create)
+        migrator.registerMigration("SC-charging-profiles", migrate: ChargingProfileStoreSchema.create)
+        migrator.registerMigration("T-session-amounts", migrate: SessionStoreSchema.addAmounts)
+        migrator.registerMigration("R-held-authorizations", migrate: HeldAuthorizationStoreSchema.create)
 
         return migrator
     }

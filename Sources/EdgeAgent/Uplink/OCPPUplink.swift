@@ -78,6 +78,10 @@ public actor OCPPUplink: Service {
     private var attemptFinished = false
     /// Authorizers waiting for the answer to their Authorize.req, by message id (Uplink/UplinkAuthorize.swift).
     var authorizeWaiters: [String: CheckedContinuation<IdTagInfo?, Never>] = [:]
+    /// Availability, reset, firmware and diagnostics (Operations/OCPPUplink+Operations.swift); nil: NotSupported.
+    var operations: (any ChargePointOperations)?
+    /// Charging profiles and the limits they set (SmartCharging/); nil: profile calls are not supported.
+    var smartCharging: SmartCharging?
 
     nonisolated let outbox: AsyncStream<String>.Continuation
     private nonisolated let outboxFrames: AsyncStream<String>
@@ -86,13 +90,17 @@ public actor OCPPUplink: Service {
     nonisolated let startOutcomes: AsyncStream<StartTransactionOutcome>.Continuation
     /// Every StartTransaction the central system confirmed, with its idTagInfo. One consumer.
     public nonisolated let startTransactionOutcomes: AsyncStream<StartTransactionOutcome>
+    /// Answers the central system's DataTransfer.req; parts of the daemon register their message ids here.
+    public nonisolated let dataTransferRouter: DataTransferRouter
 
     public init(
         settings: UplinkSettings, transport: any UplinkTransport, store: SiteStore, connectors: any ConnectorStatusSource,
         monitor: UplinkMonitor, registry: ConfigurationRegistry, keys: ConfigurationKeyStore, logger: Logger,
-        wallClock: @escaping @Sendable () -> Date = { Date() }
+        wallClock: @escaping @Sendable () -> Date = { Date() }, dataTransferRouter: DataTransferRouter? = nil
     ) {
         self.settings = settings
+        // Without a vendor id from the site file, the charge point answers to its own vendor name.
+        self.dataTransferRouter = dataTransferRouter ?? DataTransferRouter(vendorId: settings.bootNotification.chargePointVendor)
         self.transport = transport
         self.store = store
         self.connectors = connectors
@@ -242,7 +250,9 @@ public actor OCPPUplink: Service {
             case .send(let call):
                 logger.debug("sending", metadata: ["action": "\(call.action.rawValue)", "id": "\(call.id)"])
                 outbox.yield(call.frame)
+                SiteMetrics.countUplinkSent(action: call.action.rawValue)
             case .completed(let call, let result):
+                if case .failure = result { SiteMetrics.countUplinkFailed(action: call.action.rawValue) }
                 await completed(call, result, at: now)
             case .answer(let incoming):
                 await answer(incoming, at: now)
@@ -276,7 +286,7 @@ public actor OCPPUplink: Service {
 
     // MARK: Registration and heartbeat
 
-    private func submitBoot(at now: Instant) async {
+    func submitBoot(at now: Instant) async {
         do {
             await submit(try OutgoingCall(settings.bootNotification), at: now)
         } catch {
@@ -328,8 +338,10 @@ public actor OCPPUplink: Service {
             let epoch = linkEpoch
             let statuses = await connectors.currentConnectorStatuses()
             guard epoch == linkEpoch, registration == .accepted else { return }
-            // The charge point itself, then every connector, with its status as of now.
-            await submit(statusNotification(for: ConnectorStatus(connectorId: 0, status: .available)), at: now)
+            // The charge point itself (connector 0, when the source does not name it), then every connector, as of now.
+            if !statuses.contains(where: { $0.connectorId == 0 }) {
+                await submit(statusNotification(for: ConnectorStatus(connectorId: 0, status: .available)), at: now)
+            }
             for status in statuses.sorted(by: { $0.connectorId < $1.connectorId }) {
                 await submit(statusNotification(for: status), at: now)
             }
@@ -359,7 +371,9 @@ public actor OCPPUplink: Service {
     func statusNotification(for status: ConnectorStatus) -> OutgoingCall? {
         let board = wallClock()
         // A fault names its own errorCode and vendorErrorCode (Sessions/ConnectorFaultCodes.swift).
-        let codes = status.status == .faulted ? status.fault.map(ConnectorFaultCodes.codes(for:)) : nil
+        // A warning (a stale meter) keeps the status and still names its codes.
+        let codes = status.status == .faulted || status.fault.map(ConnectorFaultCodes.isWarning) == true
+            ? status.fault.map(ConnectorFaultCodes.codes(for:)) : nil
         let request = StatusNotificationRequest(
             connectorId: status.connectorId, errorCode: codes?.errorCode ?? (status.status == .faulted ? .otherError : .noError),
             info: status.fault.map { String($0.prefix(50)) }, status: status.status,

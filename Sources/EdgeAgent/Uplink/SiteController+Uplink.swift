@@ -4,8 +4,11 @@ import OCPP
 extension SiteController: ConnectorStatusSource {
     public func currentConnectorStatuses() async -> [ConnectorStatus] {
         let site = status()
-        return site.compartments.map(ConnectorStatus.init)
-            + site.chargers.map { ConnectorStatus(connectorId: $0.connectorId, status: ChargePointStatus(rawValue: $0.status) ?? .unavailable) }
+        // Connector 0 is the charge point itself: Unavailable while the whole site is inoperative (Operations/).
+        return [chargePointStatus()] + site.compartments.map(ConnectorStatus.init)
+            + site.chargers.map {
+                ConnectorStatus(connectorId: $0.connectorId, status: ChargePointStatus(rawValue: $0.status) ?? .unavailable, fault: $0.fault)
+            }
     }
 
     public nonisolated func connectorStatusChanges() -> AsyncStream<ConnectorStatus> {

@@ -12,6 +12,8 @@ extension OCPPUplink {
             ])
             return
         }
+        // Remote start/stop and reservations answer when the site has worked them out (Remote/OCPPUplink+Remote.swift).
+        if answerRemoteSessionCall(call) { return }
         let frame: String
         var afterwards: [OutgoingCall?] = []
         switch call.request {
@@ -20,9 +22,12 @@ extension OCPPUplink {
         case .changeConfiguration(let request):
             frame = confirm(call, await changeConfiguration(request, at: now))
         case .dataTransfer(let request):
-            // No vendor-specific extensions exist on this charge point: UnknownVendorId is the true answer.
-            logger.info("DataTransfer for an unknown vendor", metadata: ["vendorId": "\(request.vendorId)"])
-            frame = confirm(call, DataTransferConfirmation(status: .unknownVendorId))
+            // Operations/DataTransferRouter.swift: UnknownVendorId / UnknownMessageId, or the registered handler's answer.
+            let confirmation = await dataTransferRouter.answer(request)
+            logger.info("DataTransfer", metadata: [
+                "vendorId": "\(request.vendorId)", "messageId": "\(request.messageId ?? "-")", "status": "\(confirmation.status.rawValue)",
+            ])
+            frame = confirm(call, confirmation)
         case .sendLocalList(let request):
             frame = confirm(call, sendLocalList(request))
         case .getLocalListVersion:
@@ -30,12 +35,28 @@ extension OCPPUplink {
         case .clearCache:
             frame = confirm(call, clearCache())
         case .triggerMessage(let request):
-            let (confirmation, triggered) = await trigger(request)
+            // Operations/OCPPUplink+Operations.swift: every message TriggerMessage names.
+            let (confirmation, triggered) = await triggerMessage(request)
             frame = confirm(call, confirmation)
             afterwards = triggered
+        case .changeAvailability(let request) where operations != nil:
+            frame = confirm(call, await changeAvailability(request))
+        case .reset(let request) where operations != nil:
+            frame = confirm(call, await reset(request))
+        case .updateFirmware(let request) where operations != nil:
+            frame = confirm(call, await updateFirmware(request))
+        case .getDiagnostics(let request) where operations != nil:
+            frame = confirm(call, await getDiagnostics(request))
         case .unlockConnector(let request):
             // Sessions/OCPPUplink+Sessions.swift: audited, the session stopped (UnlockCommand), then the lock.
             frame = confirm(call, await unlockConnector(request))
+        case .setChargingProfile(let request):
+            // SmartCharging/: checked, committed, then confirmed; the limits in force go to load balancing.
+            frame = confirm(call, await setChargingProfile(request))
+        case .clearChargingProfile(let request):
+            frame = confirm(call, await clearChargingProfile(request))
+        case .getCompositeSchedule(let request):
+            frame = confirm(call, await compositeSchedule(request))
         default:
             let action = call.request.action.rawValue
             logger.info("call not supported yet", metadata: ["action": "\(action)"])
@@ -103,30 +124,5 @@ extension OCPPUplink {
             break
         }
         return confirmation
-    }
-
-    /// TriggerMessage for what this charge point can send on request now: Heartbeat and
-    /// StatusNotification. The rest answers NotImplemented (a valid TriggerMessage status).
-    private func trigger(_ request: TriggerMessageRequest) async -> (TriggerMessageConfirmation, [OutgoingCall?]) {
-        guard registration == .accepted else { return (TriggerMessageConfirmation(status: .rejected), []) }
-        switch request.requestedMessage {
-        case .heartbeat:
-            return (TriggerMessageConfirmation(status: .accepted), [try? OutgoingCall(HeartbeatRequest())])
-        case .statusNotification:
-            let statuses = await connectors.currentConnectorStatuses()
-            let chargePoint = ConnectorStatus(connectorId: 0, status: .available)
-            guard let connectorId = request.connectorId else {
-                // No connector named: the charge point and every connector.
-                let all = [chargePoint] + statuses.sorted { $0.connectorId < $1.connectorId }
-                return (TriggerMessageConfirmation(status: .accepted), all.map(statusNotification(for:)))
-            }
-            if connectorId == 0 { return (TriggerMessageConfirmation(status: .accepted), [statusNotification(for: chargePoint)]) }
-            guard let status = statuses.first(where: { $0.connectorId == connectorId }) else {
-                return (TriggerMessageConfirmation(status: .rejected), [])
-            }
-            return (TriggerMessageConfirmation(status: .accepted), [statusNotification(for: status)])
-        default:
-            return (TriggerMessageConfirmation(status: .notImplemented), [])
-        }
     }
 }

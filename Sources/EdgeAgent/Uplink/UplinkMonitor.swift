@@ -37,9 +37,18 @@ public final class UplinkMonitor: @unchecked Sendable {
     public init() {}
 
     public var snapshot: UplinkSnapshot { lock.withLock { current } }
+    /// Changes of state, queue depth or detail (not of lastMessageAt), for the live event stream.
+    public let changes = Broadcaster<UplinkSnapshot>()
 
     func update(_ change: (inout UplinkSnapshot) -> Void) {
-        lock.withLock { change(&current) }
+        let (before, after) = lock.withLock {
+            let before = current
+            change(&current)
+            return (before, current)
+        }
+        if (before.state, before.queueDepth, before.detail) != (after.state, after.queueDepth, after.detail) {
+            changes.publish(after)
+        }
     }
 }
 

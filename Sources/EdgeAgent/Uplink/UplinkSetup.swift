@@ -8,9 +8,11 @@ public enum UplinkSetup {
     /// The local list holds up to 100,000 idTags (indexed in SQLite); one SendLocalList carries up to 5,000,
     /// which keeps the frame under the WebSocket's 1 MiB limit.
     public static func registry(for configuration: SiteConfiguration) -> ConfigurationRegistry {
-        .standard(ChargePointCapabilities(
+        var capabilities = ChargePointCapabilities(
             numberOfConnectors: configuration.compartments.count + configuration.chargers.count,
-            localAuthListMaxLength: 100_000, sendLocalListMaxLength: 5_000))
+            localAuthListMaxLength: 100_000, sendLocalListMaxLength: 5_000)
+        capabilities.reserveConnectorZeroSupported = configuration.sessions.reserveConnectorZeroSupported
+        return .standard(capabilities)
     }
 
     /// The stored configuration values, cleaned of anything no longer valid. SecurityProfile

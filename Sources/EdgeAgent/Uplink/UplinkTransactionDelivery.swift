@@ -8,11 +8,13 @@ extension OCPPUplink {
     /// local id, which its MeterValues and StopTransaction name. Stamp `timestamp` with `now()`.
     public func enqueueStartTransaction(
         connectorId: Int, idTag: String, meterStart: Int, reservationId: Int? = nil, timestamp: Date
-    ) throws(TransactionQueueError) -> LocalTransactionID {
+    ) async throws(TransactionQueueError) -> LocalTransactionID {
         let local = LocalTransactionID(UUID().uuidString.lowercased())
         let request = StartTransactionRequest(
             connectorId: connectorId, idTag: idTag, meterStart: meterStart, reservationId: reservationId, timestamp: timestamp)
         try enqueue(.startTransaction(local, request))
+        // Smart charging follows every transaction (TxProfiles, Relative schedules).
+        await smartCharging?.transactionStarted(local, connectorId: connectorId, idTag: idTag, at: timestamp)
         return local
     }
 
@@ -29,12 +31,13 @@ extension OCPPUplink {
     public func enqueueStopTransaction(
         localTransactionId: LocalTransactionID, meterStop: Int, timestamp: Date, reason: Reason? = nil,
         idTag: String? = nil, transactionData: [MeterValue]? = nil
-    ) throws(TransactionQueueError) {
+    ) async throws(TransactionQueueError) {
         // transactionId 0 is a placeholder: `resolve` replaces it, and refuses to send without a real one.
         let request = StopTransactionRequest(
             idTag: idTag, meterStop: meterStop, timestamp: timestamp, transactionId: 0, reason: reason,
             transactionData: transactionData)
         try enqueue(.stopTransaction(.local(localTransactionId), request))
+        await smartCharging?.transactionEnded(localTransactionId)
     }
 
     /// Messages waiting for the central system's confirmation.
@@ -108,6 +111,7 @@ extension OCPPUplink {
                     cacheIdTagInfo(confirmation.idTagInfo, for: request.idTag)
                     startOutcomes.yield(StartTransactionOutcome(
                         localTransactionId: local, transactionId: confirmation.transactionId, idTagInfo: confirmation.idTagInfo))
+                    await smartCharging?.transactionConfirmed(local, transactionId: confirmation.transactionId)
                     logger.info("StartTransaction confirmed", metadata: [
                         "localTransactionId": "\(local)", "transactionId": "\(confirmation.transactionId)",
                     ])

@@ -45,6 +45,7 @@ extension UplinkSetup {
         return OCPPUplink(
             settings: UplinkSettings(bootNotification: bootNotification(for: configuration.station, buildVersion: buildVersion)),
             transport: connection, store: store, connectors: site, monitor: site.uplinkMonitor, registry: registry,
-            keys: keys, logger: logger.with(label: "edge-agent.ocpp"))
+            keys: keys, logger: logger.with(label: "edge-agent.ocpp"),
+            dataTransferRouter: DataTransferRouter(vendorId: central.vendorId ?? configuration.station.vendor))
     }
 }
