@@ -148,8 +148,11 @@ def test_a_recurring_daily_profile_repeats_from_yesterdays_start(daemon_factory,
     result = composite(central, CHARGER, 3600)
     assert result.status == "Accepted"
     assert_periods(periods_of(result), [(t0, 7), (t0 + timedelta(seconds=1200), 9), (t0 + timedelta(seconds=3000), 32)])
-    # In watts as well? Only Current is allowed (ChargingScheduleAllowedChargingRateUnit): Rejected.
-    assert composite(central, CHARGER, 3600, unit="W").status == "Rejected"
+    # The same schedule in watts: amperes x 230 V x the charger's 3 phases.
+    in_watts = composite(central, CHARGER, 3600, unit="W")
+    assert in_watts.status == "Accepted" and in_watts.charging_schedule["charging_rate_unit"] == "W"
+    assert_periods(periods_of(in_watts), [(t0, 4830), (t0 + timedelta(seconds=1200), 6210),
+                                          (t0 + timedelta(seconds=3000), 22080)])
     assert installed(daemon)["limitsInForce"] == [{
         "connectorId": CHARGER, "consumer": f"connector-{CHARGER}", "limit": 7, "unit": "A", "chargingProfileId": 4,
         "purpose": "TxDefaultProfile", "stackLevel": 0}]
@@ -159,8 +162,8 @@ def test_profiles_the_charge_point_cannot_take_are_rejected(daemon_factory, cent
     daemon = started(daemon_factory, central, tmp_path)
     # ChargeProfileMaxStackLevel is 10.
     assert set_profile(central, 0, profile(10, level=11)) == "Rejected"
-    # Only amperes (ChargingScheduleAllowedChargingRateUnit = Current).
-    assert set_profile(central, 0, profile(11, unit="W", periods=((0, 11000),))) == "Rejected"
+    # A schedule with more periods than ChargingScheduleMaxPeriods (24).
+    assert set_profile(central, 0, profile(11, periods=tuple((60 * i, 10) for i in range(25)))) == "Rejected"
     # A TxProfile needs a running transaction on its connector; a ChargePointMaxProfile belongs on connector 0.
     assert set_profile(central, 1, profile(12, "TxProfile")) == "Rejected"
     assert set_profile(central, 1, profile(13, "ChargePointMaxProfile")) == "Rejected"
@@ -170,7 +173,7 @@ def test_profiles_the_charge_point_cannot_take_are_rejected(daemon_factory, cent
     keys = {k["key"]: k["value"] for k in central.call(call.GetConfiguration(key=[
         "ChargeProfileMaxStackLevel", "ChargingScheduleAllowedChargingRateUnit", "ChargingScheduleMaxPeriods",
         "MaxChargingProfilesInstalled"])).configuration_key}
-    assert keys == {"ChargeProfileMaxStackLevel": "10", "ChargingScheduleAllowedChargingRateUnit": "Current",
+    assert keys == {"ChargeProfileMaxStackLevel": "10", "ChargingScheduleAllowedChargingRateUnit": "Current,Power",
                     "ChargingScheduleMaxPeriods": "24", "MaxChargingProfilesInstalled": "20"}
 
 
@@ -258,3 +261,16 @@ def test_a_tx_profile_sets_the_chargers_current(daemon_factory, central, tmp_pat
     assert eventually(lambda: simulated(daemon)["setpointAmps"] == 8), simulated(daemon)
     consumer = balancing_consumer(daemon, 13)
     assert consumer["currentAmps"] == 8 and consumer["reason"] == "centralLimit", consumer
+
+
+def test_a_profile_in_watts_limits_the_chargers_current(daemon_factory, central, tmp_path):
+    daemon = daemon_factory(extra_args=["--config", str(charger_site(tmp_path, central))]).start()
+    central.wait_for_calls("BootNotification")
+    start_charging(daemon, central)  # wallbox-left: 3 phases, 6-16 A
+    assert eventually(lambda: simulated(daemon)["setpointAmps"] not in (None, 10))
+    # 6900 W on three phases at 230 V is 10 A per phase.
+    assert set_profile(central, 13, profile(61, periods=((0, 6900),), unit="W")) == "Accepted"
+    assert eventually(lambda: simulated(daemon)["setpointAmps"] == 10), simulated(daemon)
+    consumer = balancing_consumer(daemon, 13)
+    assert consumer["currentAmps"] == 10 and consumer["reason"] == "centralLimit", consumer
+    assert [(l["limit"], l["unit"]) for l in installed(daemon)["limitsInForce"]] == [(6900, "W")]

@@ -12,6 +12,8 @@ public enum UplinkSetup {
             numberOfConnectors: configuration.compartments.count + configuration.chargers.count,
             localAuthListMaxLength: 100_000, sendLocalListMaxLength: 5_000)
         capabilities.reserveConnectorZeroSupported = configuration.sessions.reserveConnectorZeroSupported
+        // Profiles in watts are converted to amperes per phase at 230 V and the connector's phase count.
+        capabilities.allowedChargingRateUnits = ["Current", "Power"]
         return .standard(capabilities)
     }
 
