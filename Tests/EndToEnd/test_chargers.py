@@ -289,6 +289,34 @@ def test_after_a_restart_a_plugged_car_keeps_its_transaction(daemon_factory, cen
     assert eventually(lambda: client.read_coils(400, count=1, device_id=1).bits[0] is False)
 
 
+def test_a_graceful_stop_switches_a_charging_charger_off_and_the_restart_resumes_it(
+        daemon_factory, central, tmp_path, phoenix):
+    port, command, client = phoenix
+    config = charger_site(tmp_path, central)
+    text = config.read_text().replace(
+        "buses: [{name: sim-modbus", f"buses: [{{name: wallbox-bus, tcp: {{host: 127.0.0.1, port: {port}}}}}, {{name: sim-modbus")
+    text = text.replace("control: {bus: sim-modbus, unit: 1, profile: phoenix-ev-charge-control}",
+                        "control: {bus: wallbox-bus, unit: 1, profile: phoenix-ev-charge-control}")
+    config.write_text(text)
+    command("energy 2000")
+    command("state B")
+    daemon = start_daemon(daemon_factory, config, central)
+    wait_charger(daemon, "Preparing")
+    charger_card(daemon, OWNER)
+    central.wait_for_calls("StartTransaction")
+    command("state C")
+    wait_charger(daemon, "Charging")
+    assert client.read_coils(400, count=1, device_id=1).bits[0] is True
+    # Stopped, the agent no longer balances: the charger must not go on charging unwatched.
+    code, _ = daemon.terminate()
+    assert code == 0
+    assert client.read_coils(400, count=1, device_id=1).bits[0] is False
+    again = daemon_factory("state", extra_args=["--config", str(config)]).start()
+    wait_charger(again, "Charging")
+    assert eventually(lambda: client.read_coils(400, count=1, device_id=1).bits[0] is True)
+    assert central.calls("StopTransaction") == [] and len(central.calls("StartTransaction")) == 1
+
+
 def test_too_little_current_for_the_minimum_pauses_the_charger(daemon_factory, central, tmp_path):
     config = charger_site(tmp_path, central)
     text = config.read_text().replace("mode: dynamic", "mode: static").replace(

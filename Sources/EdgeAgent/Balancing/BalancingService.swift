@@ -16,5 +16,8 @@ struct BalancingService: Service {
             try? await Task.sleep(for: wakeInterval)
             await site.balancingPump(meters: await metering?.statuses() ?? [], at: Date())
         }
+        // Without the loop nothing keeps chargers within the grid limit: switch them off while Modbus still runs
+        // (this service stops before metering).
+        await site.parkChargersForShutdown()
     }
 }

@@ -38,6 +38,19 @@ extension SiteController {
         }
     }
 
+    /// At a graceful stop, while metering still runs: every charger is switched off, so nothing charges while no
+    /// balancing loop watches the grid limit (DESIGN invariant 3). Sessions stay stored; after the next start the
+    /// restored machine enables the charger again for its running transaction.
+    func parkChargersForShutdown() async {
+        stopChargers()
+        for charger in configuration.chargers {
+            await writeCharger(charger, value: "charging-enabled", to: 0)
+        }
+        if !configuration.chargers.isEmpty {
+            logger.notice("chargers switched off for the stop; running sessions continue after the next start")
+        }
+    }
+
     /// One write to the charge controller; a failure is logged, shown in the status and reported to the machine
     /// (Faulted with CHARGER_SETPOINT_REJECTED), which writes again after the next reading.
     private func writeCharger(_ charger: ChargerConfiguration, value: String, to number: Double) async {
