@@ -349,3 +349,18 @@ def test_standalone_simulated_modem_on_a_socat_pair(daemon_factory, central, tmp
             simulator.wait()
         socat.kill()
         socat.wait()
+
+
+def test_a_compartment_reserved_for_someone_else_is_busy_to_an_sms(daemon_factory, central, tmp_path):
+    from test_ocpp_reservations import reserve
+    daemon = start_daemon(daemon_factory, sms_site(tmp_path, central), central)
+    assert reserve(central, 2, 31, id_tag="HOLDER-CARD") == "Accepted"
+    wait_status(daemon, "A2", "Reserved")
+    texts(daemon, DRIVER, "charge A2")
+    reply_to(daemon, DRIVER, "in use")
+    # Someone shut things in anyway: the door waits, but the reservation is not the texter's.
+    occupy(daemon, "A2")
+    before = len(sent(daemon))
+    texts(daemon, DRIVER, "charge A2")
+    reply_to(daemon, DRIVER, "in use", after=before)
+    assert status_of(daemon, "A2") == "Preparing" and central.calls("StartTransaction") == []

@@ -218,9 +218,11 @@ extension SiteController {
             feedSession(compartment.name, .meter(reading))
         }
         feedSession(compartment.name, .cardAuthorized(idTag: command.idTag, outcome: outcome, method: .sms, sessionId: sessionId))
-        if sessionView.machines[compartment.name]?.session?.id != sessionId {
+        if let machine = sessionView.machines[compartment.name], machine.session?.id != sessionId {
             smsForget(sessionId)
-            reply(.closeDoorFirst(compartment: compartment.name))
+            // A closed door that still did not start was refused for someone else (a reservation): busy.
+            reply(machine.waitingSince != nil ? .compartmentBusy(compartment: compartment.name)
+                                              : .closeDoorFirst(compartment: compartment.name))
         }
     }
 
