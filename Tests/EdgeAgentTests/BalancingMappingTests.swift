@@ -76,6 +76,25 @@ struct BalancingMappingTests {
         #expect(engine.settings.mode == .staticLimit && engine.settings.strategy == .firstComeFirstServed)
     }
 
+    @Test func rotationWhenPowerIsShortComesFromTheFileAndIsCheckedForRange() throws {
+        let defaults = BalancingSiteMapping.engineSite(try site())
+        #expect(defaults.settings.shortage == .firstIn && defaults.settings.rotationPeriod == 900)
+        let rotating = BalancingSiteMapping.engineSite(try site(replacing: [
+            ("  meterStaleAfterSeconds: 15\n", "  meterStaleAfterSeconds: 15\n  whenShort: rotate\n  rotationPeriodSeconds: 600\n"),
+        ]))
+        #expect(rotating.settings.shortage == .rotate && rotating.settings.rotationPeriod == 600)
+        #expect {
+            try site(replacing: [("  meterStaleAfterSeconds: 15\n", "  meterStaleAfterSeconds: 15\n  rotationPeriodSeconds: 5\n")])
+        } throws: { error in
+            (error as? ConfigurationError)?.problems.contains { $0.path == "balancing.rotationPeriodSeconds" } ?? false
+        }
+        #expect {
+            try site(replacing: [("  meterStaleAfterSeconds: 15\n", "  meterStaleAfterSeconds: 15\n  whenShort: random\n")])
+        } throws: { error in
+            (error as? ConfigurationError)?.problems.contains { $0.path == "balancing.whenShort" } ?? false
+        }
+    }
+
     @Test func aWrongPhaseIsAProblemAtItsPath() {
         #expect {
             try site(replacing: [("    maxPowerWatts: 500\n  - name: A2", "    maxPowerWatts: 500\n    phase: L4\n  - name: A2")])

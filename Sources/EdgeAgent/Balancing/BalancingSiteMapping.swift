@@ -42,6 +42,8 @@ public enum BalancingSiteMapping {
         }
         let settings = BalancingSettings(
             nominalVoltage: nominalVoltage, mode: engineMode(balancing.mode), strategy: engineStrategy(balancing.strategy),
+            shortage: balancing.whenShort == .rotate ? .rotate : .firstIn,
+            rotationPeriod: Double(balancing.rotationPeriodSeconds),
             meterStaleAfter: Double(balancing.meterStaleAfterSeconds))
         return LoadBalancing.SiteConfiguration(circuits: circuits, consumers: consumers, settings: settings)
     }

@@ -251,6 +251,18 @@ public struct BalancingConfiguration: Sendable, Equatable, Codable {
     public var meterStaleAfterSeconds: Int
     /// Sub-circuits below the grid connection (`circuits`, Balancing/BalancingCircuitConfiguration.swift).
     public var circuits: [BalancingCircuitConfiguration] = []
+
+    /// What happens when power is short (not every session can get its minimum).
+    public enum WhenShort: String, Sendable, Equatable, Codable, CaseIterable {
+        /// The earliest sessions keep charging; later ones wait.
+        case firstIn = "first-in"
+        /// The waiting sessions take turns every `rotationPeriodSeconds`; a new session joins the end.
+        case rotate
+    }
+
+    public var whenShort: WhenShort = .firstIn
+    /// With `rotate`: how long a session charges before a waiting one takes its turn.
+    public var rotationPeriodSeconds: Int = 900
 }
 
 public struct SMSConfiguration: Sendable, Equatable, Codable {

@@ -77,7 +77,7 @@ struct SiteDocumentDecoder {
         }
         if let balancing = top.mapping("balancing", known: [
             "mode", "gridLimitAmpsPerPhase", "safeLimitAmpsPerPhase", "strategy", "controlIntervalSeconds", "meterStaleAfterSeconds",
-            "circuits",
+            "circuits", "whenShort", "rotationPeriodSeconds",
         ]) {
             let defaults = BalancingDefaults.configuration
             document.balancing = BalancingConfiguration(
@@ -88,6 +88,8 @@ struct SiteDocumentDecoder {
                 controlIntervalSeconds: balancing.int("controlIntervalSeconds") ?? defaults.controlIntervalSeconds,
                 meterStaleAfterSeconds: balancing.int("meterStaleAfterSeconds") ?? defaults.meterStaleAfterSeconds)
             document.balancing.circuits = decodeBalancingCircuits(balancing)
+            document.balancing.whenShort = balancing.choice("whenShort", BalancingConfiguration.WhenShort.self) ?? .firstIn
+            document.balancing.rotationPeriodSeconds = balancing.int("rotationPeriodSeconds") ?? 900
         }
         if let sms = top.mapping("sms", known: Self.smsKeys) { document.sms = decodeSMS(sms) }
         document.rfidReaders = (top.sequence("rfidReaders") ?? []).compactMap { decodeRFIDReader($0.node, path: $0.path) }

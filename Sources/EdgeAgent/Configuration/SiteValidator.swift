@@ -219,6 +219,7 @@ struct SiteValidator {
         }
         checkRange(balancing.controlIntervalSeconds, 1...60, "balancing.controlIntervalSeconds", "control interval (s)")
         checkRange(balancing.meterStaleAfterSeconds, 2...600, "balancing.meterStaleAfterSeconds", "staleness timeout (s)")
+        checkRange(balancing.rotationPeriodSeconds, 60...86_400, "balancing.rotationPeriodSeconds", "rotation period (s)")
         if balancing.meterStaleAfterSeconds < 2 * balancing.controlIntervalSeconds {
             report("balancing.meterStaleAfterSeconds", "must be at least twice controlIntervalSeconds (\(2 * balancing.controlIntervalSeconds) s), or every reading looks stale")
         }
