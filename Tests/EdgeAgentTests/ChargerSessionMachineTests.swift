@@ -366,6 +366,28 @@ struct ChargerSessionMachineTests {
         #expect(machine.status == .charging && machine.openSession?.id == record.id)
     }
 
+    @Test("restart with stopAndRestart: PowerLoss (or Reboot) stops the transaction, a new one starts for the owner",
+          arguments: [(false, SessionStopReason.powerLoss), (true, SessionStopReason.reboot)])
+    func restoreStopsAndRestarts(cleanStop: Bool, reason: SessionStopReason) {
+        var driver = ChargerDriver()
+        driver.startCharging()
+        driver.energyWh = 5200
+        driver.pilot(.c, after: 60)
+        var record = try! #require(driver.machine.session)
+        record.localTransactionId = "local-1"
+        let (restored, commands) = ChargerSessionMachine.restore(
+            connectorId: 13, charger: "wallbox-left", policy: driver.machine.policy, stored: record, at: driver.now + 30,
+            transactions: .stopAndRestart, previousRunWasClean: cleanStop, newSessionId: "after-restart")
+        #expect(commands.stops.map(\.reason) == [reason] && commands.stops.first?.meterStop == 5200)
+        #expect(commands.starts.isEmpty)
+        #expect(commands.persisted.first { $0.id == record.id }?.state == .closed)
+        var machine = restored
+        #expect(machine.openSession?.id == "after-restart" && machine.openSession?.idTag == record.idTag)
+        let out = machine.handle(.reading(ChargerReading(at: driver.now + 32, pilot: .c, energyWh: 5210)), at: driver.now + 32)
+        #expect(out.starts == [5210] && out.enables == [true] && out.stops.isEmpty)
+        #expect(machine.status == .charging)
+    }
+
     @Test("restart: a transaction whose car was unplugged meanwhile is stopped with EVDisconnected")
     func restoreUnplugged() {
         var driver = ChargerDriver()

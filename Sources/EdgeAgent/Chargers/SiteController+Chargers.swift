@@ -47,7 +47,8 @@ extension SiteController {
             let record = stored.last { $0.connectorId == charger.connectorId && $0.compartment == charger.name }
             let (machine, commands) = ChargerSessionMachine.restore(
                 connectorId: charger.connectorId, charger: charger.name, policy: await chargerPolicy(charger),
-                stored: record, at: now)
+                stored: record, at: now, transactions: settings.restartTransactions,
+                previousRunWasClean: !runStart.previousEndedUncleanly)
             chargerView.machines[charger.connectorId] = machine
             if let record {
                 logger.notice("charger session restored; it goes on if the car is still plugged in", metadata: [
