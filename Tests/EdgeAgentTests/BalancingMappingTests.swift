@@ -76,6 +76,69 @@ struct BalancingMappingTests {
         #expect(engine.settings.mode == .staticLimit && engine.settings.strategy == .firstComeFirstServed)
     }
 
+    static let lunchtime = """
+          meterStaleAfterSeconds: 15
+          schedules:
+            - days: [weekdays]
+              from: "11:30"
+              to: "14:00"
+              maxCurrentAmpsPerPhase: 10
+            - days: [sat, sun]
+              from: "22:00"
+              to: "06:00"
+              maxPowerWatts: 5000
+        """
+
+    @Test func schedulesBecomeEnginePeriodsThatLowerTheLimitWhileTheyRun() throws {
+        let engine = BalancingSiteMapping.engineSite(try site(replacing: [("  meterStaleAfterSeconds: 15\n", Self.lunchtime)]))
+        #expect(engine.schedule == [
+            SchedulePeriod(weekdays: [1, 2, 3, 4, 5], start: TimeOfDay(hour: 11, minute: 30), end: TimeOfDay(hour: 14),
+                           circuit: "grid", maxCurrent: 10),
+            SchedulePeriod(weekdays: [6, 7], start: TimeOfDay(hour: 22), end: TimeOfDay(hour: 6), circuit: "grid",
+                           maxPower: 5000),
+        ])
+        // Monday 2026-11-23 12:00 local time: the lunchtime limit holds; at 15:00 it does not.
+        let offset = engine.settings.utcOffset
+        let monday = Instant(secondsSinceEpoch: 1_795_392_000 - offset)  // 2026-11-23T00:00 local
+        #expect(engine.schedule[0].isActive(at: monday.adding(seconds: 12 * 3600), utcOffset: offset))
+        #expect(!engine.schedule[0].isActive(at: monday.adding(seconds: 15 * 3600), utcOffset: offset))
+    }
+
+    @Test func aScheduleWithoutALimitOrWithABadTimeIsAProblemAtItsPath() {
+        #expect {
+            try site(replacing: [("  meterStaleAfterSeconds: 15\n", """
+                  meterStaleAfterSeconds: 15
+                  schedules:
+                    - days: [someday]
+                      from: "25:00"
+                      to: "14:00"
+                      circuit: kitchen
+
+                """)])
+        } throws: { error in
+            guard let problems = (error as? ConfigurationError)?.problems.map(\.path) else { return false }
+            return problems.contains("balancing.schedules[0].days[0]") && problems.contains("balancing.schedules[0].from")
+                && problems.contains("balancing.schedules[0].circuit")
+        }
+        #expect {
+            try site(replacing: [("  meterStaleAfterSeconds: 15\n", """
+                  meterStaleAfterSeconds: 15
+                  schedules:
+                    - days: [daily]
+                      from: "11:30"
+                      to: "12:30"
+                    - days: [daily]
+                      from: "11:30"
+                      to: "11:30"
+                      maxPowerWatts: 4000
+
+                """)])
+        } throws: { error in
+            guard let problems = (error as? ConfigurationError)?.problems.map(\.path) else { return false }
+            return problems.contains("balancing.schedules[0]") && problems.contains("balancing.schedules[1].to")
+        }
+    }
+
     @Test func rotationWhenPowerIsShortComesFromTheFileAndIsCheckedForRange() throws {
         let defaults = BalancingSiteMapping.engineSite(try site())
         #expect(defaults.settings.shortage == .firstIn && defaults.settings.rotationPeriod == 900)

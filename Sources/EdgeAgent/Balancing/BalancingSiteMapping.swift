@@ -44,8 +44,12 @@ public enum BalancingSiteMapping {
             nominalVoltage: nominalVoltage, mode: engineMode(balancing.mode), strategy: engineStrategy(balancing.strategy),
             shortage: balancing.whenShort == .rotate ? .rotate : .firstIn,
             rotationPeriod: Double(balancing.rotationPeriodSeconds),
-            meterStaleAfter: Double(balancing.meterStaleAfterSeconds))
-        return LoadBalancing.SiteConfiguration(circuits: circuits, consumers: consumers, settings: settings)
+            meterStaleAfter: Double(balancing.meterStaleAfterSeconds),
+            // Schedules are in the board's local time; the control loop follows daylight-saving changes.
+            utcOffset: Double(TimeZone.current.secondsFromGMT()))
+        return LoadBalancing.SiteConfiguration(
+            circuits: circuits, consumers: consumers, schedule: balancing.schedules.compactMap { $0.enginePeriod() },
+            settings: settings)
     }
 
     static func enginePhase(_ phase: CompartmentPhase?) -> LoadBalancing.Phase {

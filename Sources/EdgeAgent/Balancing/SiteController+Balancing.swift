@@ -15,7 +15,7 @@ struct BalancingLoopState: Sendable {
     /// How long switching times are kept for the consistency check.
     static let switchMemorySeconds = 120.0
 
-    let engine: LoadBalancer
+    var engine: LoadBalancer
     let consumers: [ConsumerID: ConsumerInfo]
     let interval: Double
     let gridLimit: Double
@@ -182,6 +182,13 @@ extension SiteController {
                 startedAt: instant(demand.sessionStartedAt), priority: demand.priority))
         }
         let input = BalancingInput(measurements: measurements, sessions: sessions, centralLimits: balancingView.centralLimits)
+        // Schedules run in local time: follow a daylight-saving change without a restart.
+        let offset = Double(TimeZone.current.secondsFromGMT(for: now))
+        if offset != loop.engine.site.settings.utcOffset, !loop.engine.site.schedule.isEmpty {
+            var site = loop.engine.site
+            site.settings.utcOffset = offset
+            if let updated = try? LoadBalancer(site: site) { loop.engine = updated }
+        }
         let (outcome, next) = loop.engine.allocate(input, previous: loop.state, now: instant(now))
         loop.state = next
         loop.outcome = outcome

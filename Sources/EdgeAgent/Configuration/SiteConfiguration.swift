@@ -261,6 +261,8 @@ public struct BalancingConfiguration: Sendable, Equatable, Codable {
     }
 
     public var whenShort: WhenShort = .firstIn
+    /// Recurring limits by day and time of day (Balancing/BalancingScheduleConfiguration.swift).
+    public var schedules: [BalancingScheduleConfiguration] = []
     /// With `rotate`: how long a session charges before a waiting one takes its turn.
     public var rotationPeriodSeconds: Int = 900
 }

@@ -77,7 +77,7 @@ struct SiteDocumentDecoder {
         }
         if let balancing = top.mapping("balancing", known: [
             "mode", "gridLimitAmpsPerPhase", "safeLimitAmpsPerPhase", "strategy", "controlIntervalSeconds", "meterStaleAfterSeconds",
-            "circuits", "whenShort", "rotationPeriodSeconds",
+            "circuits", "whenShort", "rotationPeriodSeconds", "schedules",
         ]) {
             let defaults = BalancingDefaults.configuration
             document.balancing = BalancingConfiguration(
@@ -88,6 +88,7 @@ struct SiteDocumentDecoder {
                 controlIntervalSeconds: balancing.int("controlIntervalSeconds") ?? defaults.controlIntervalSeconds,
                 meterStaleAfterSeconds: balancing.int("meterStaleAfterSeconds") ?? defaults.meterStaleAfterSeconds)
             document.balancing.circuits = decodeBalancingCircuits(balancing)
+            document.balancing.schedules = decodeBalancingSchedules(balancing)
             document.balancing.whenShort = balancing.choice("whenShort", BalancingConfiguration.WhenShort.self) ?? .firstIn
             document.balancing.rotationPeriodSeconds = balancing.int("rotationPeriodSeconds") ?? 900
         }

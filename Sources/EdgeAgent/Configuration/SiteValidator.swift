@@ -233,6 +233,7 @@ struct SiteValidator {
             if site.siteMeters.grid == nil { report("balancing.mode", "\(balancing.mode.rawValue) balancing needs the grid meter to see the surplus; add `siteMeters.grid`") }
         }
         for (path, message) in BalancingCircuitValidation.problems(site) { report(path, message) }
+        for (path, message) in BalancingScheduleValidation.problems(site) { report(path, message) }
         if !log.hasProblem(atOrUnder: "compartments"), !log.hasProblem(atOrUnder: "chargers"),
            !log.hasProblem(atOrUnder: "balancing"), let problem = BalancingSiteMapping.problem(with: site) {
             report("balancing", problem)
