@@ -135,3 +135,19 @@ struct ModemPowerLineTests {
         #expect(try await gpio.outputLevel(chip: "gpiochip0", line: .offset(21)) == .active)
     }
 }
+
+@Suite("SMS gateway: recent texts")
+struct SMSGatewayRecentTests {
+    @Test func numbersAreMaskedAndTheListIsBoundedNewestFirst() async {
+        #expect(SMSGateway.maskedNumber("+491701234567") == "+49********67")
+        #expect(SMSGateway.maskedNumber("12345") == "*****")
+        let gateway = SMSGateway()
+        for i in 0..<(SMSGateway.recentLimit + 5) {
+            await gateway.inject(from: "+4917012345\(String(format: "%02d", i))", text: "A\(i)", via: "test")
+        }
+        let recent = await gateway.recent()
+        #expect(recent.count == SMSGateway.recentLimit)
+        #expect(recent.first?.number == "+49********54" && recent.first?.direction == .inbound)
+        #expect(recent.allSatisfy { !$0.number.contains("0123") })
+    }
+}

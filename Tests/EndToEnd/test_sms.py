@@ -122,6 +122,12 @@ def test_start_confirm_stop_by_sms_and_receipt(daemon_factory, central, tmp_path
     assert eventually(lambda: compartment(daemon, "A1")["lock"] == "unlocked")
     assert central.wait_for_calls("StopTransaction")[0].payload["reason"] == "Local"
     assert not [m for m in sent(daemon) if m["to"] in ("Vodafone", BLOCKED)]
+    # The status lists recent texts with the numbers masked and no text (the confirmation held the PIN).
+    _, status = daemon.get("/v1/sms/status")
+    recent = status["recent"]
+    assert {"inbound", "outbound"} <= {m["direction"] for m in recent}
+    assert "+49********67" in {m["number"] for m in recent}
+    assert DRIVER not in json.dumps(status) and all("text" not in m for m in recent)
 
 
 def test_busy_unknown_and_door_not_closed_get_specific_replies(daemon_factory, central, tmp_path):

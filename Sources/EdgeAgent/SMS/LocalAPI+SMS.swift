@@ -21,6 +21,8 @@ extension LocalAPI {
         var transports: [SMSGateway.TransportStatus]
         var modems: [ModemSupervisor.Status]
         var simulatedModem: SimulatedModem.Status?
+        /// The latest texts, newest first, numbers masked and without their text.
+        var recent: [SMSGateway.RecentMessage]
     }
 
     struct SentAnswer: ResponseEncodable { var messages: [SimulatedModemEngine.SentMessage] }
@@ -66,7 +68,8 @@ extension LocalAPI {
             var modems: [ModemSupervisor.Status] = []
             for modem in runtime.modems { modems.append(await modem.currentStatus()) }
             return SMSStatusAnswer(
-                transports: await runtime.gateway.status(), modems: modems, simulatedModem: await runtime.simulatedModem?.status())
+                transports: await runtime.gateway.status(), modems: modems, simulatedModem: await runtime.simulatedModem?.status(),
+                recent: await runtime.gateway.recent())
         }
         let simulation = v1.group("simulation/sms")
         simulation.post("inbound") { request, _ -> WebhookAnswer in

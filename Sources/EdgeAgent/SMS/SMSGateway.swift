@@ -33,6 +33,27 @@ public actor SMSGateway {
     private let incomingContinuation: AsyncStream<InboundText>.Continuation
     private let outbox: AsyncStream<Outgoing>
     private let outboxContinuation: AsyncStream<Outgoing>.Continuation
+    /// One recent text as the status shows it: the number masked, no text (texts hold receipt PINs).
+    public struct RecentMessage: Sendable, Equatable, Codable {
+        public enum Direction: String, Sendable, Codable { case inbound, outbound }
+        public var direction: Direction
+        public var number: String
+        public var transport: String
+        public var characters: Int
+        /// Outbound: whether any transport took it.
+        public var delivered: Bool?
+        public var at: Date
+    }
+
+    /// "+4917012345678" -> "+49*********78": enough to tell messages apart, not to text the driver.
+    public static func maskedNumber(_ number: String) -> String {
+        guard number.count > 6 else { return String(repeating: "*", count: number.count) }
+        return String(number.prefix(3)) + String(repeating: "*", count: number.count - 5) + String(number.suffix(2))
+    }
+
+    /// How many recent texts the status keeps.
+    static let recentLimit = 50
+    private var recentMessages: [RecentMessage] = []
     private var transports: [(name: String, transport: any SMSTransport)] = []
     private var statuses: [String: TransportStatus] = [:]
     private var tasks: [Task<Void, Never>] = []
@@ -73,6 +94,8 @@ public actor SMSGateway {
     /// A text from a transport without a stream of its own (the webhook, the central system's relay).
     public func inject(from: String, text: String, via: String) {
         Counter(label: "edge_agent_sms_received_total", dimensions: [("transport", via)]).increment()
+        remember(RecentMessage(
+            direction: .inbound, number: Self.maskedNumber(from), transport: via, characters: text.count, at: Date()))
         incomingContinuation.yield(InboundText(from: from, text: text, via: via))
     }
 
@@ -87,6 +110,20 @@ public actor SMSGateway {
 
     public var transportNames: [String] { transports.map(\.name) }
 
+    /// The latest texts in and out, newest first.
+    public func recent() -> [RecentMessage] { recentMessages.reversed() }
+
+    private func remember(_ message: RecentMessage) {
+        recentMessages.append(message)
+        if recentMessages.count > Self.recentLimit { recentMessages.removeFirst(recentMessages.count - Self.recentLimit) }
+    }
+
+    private func rememberOutbound(_ message: Outgoing, via transport: String, delivered: Bool) {
+        remember(RecentMessage(
+            direction: .outbound, number: Self.maskedNumber(message.to.description), transport: transport,
+            characters: message.text.count, delivered: delivered, at: Date()))
+    }
+
     private func deliver(_ message: Outgoing) async {
         let ordered = transports.filter { $0.name == message.preferred } + transports.filter { $0.name != message.preferred }
         for (name, transport) in ordered {
@@ -95,6 +132,7 @@ public actor SMSGateway {
                 statuses[name]?.sent += 1
                 Counter(label: "edge_agent_sms_sent_total", dimensions: [("transport", name)]).increment()
                 logger.info("SMS sent", metadata: ["transport": "\(name)", "characters": "\(message.text.count)"])
+                rememberOutbound(message, via: name, delivered: true)
                 return
             } catch {
                 statuses[name]?.failed += 1
@@ -104,5 +142,6 @@ public actor SMSGateway {
             }
         }
         logger.error("SMS could not be sent through any transport", metadata: ["transports": "\(ordered.count)"])
+        rememberOutbound(message, via: ordered.last?.name ?? "none", delivered: false)
     }
 }
