@@ -1,9 +1,6 @@
 import ArgumentParser
 import EdgeAgent
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// Why a request to the running daemon's local API did not get a usable answer; each message says what to do.
 enum LocalAPIClientError: Error, CustomStringConvertible {
