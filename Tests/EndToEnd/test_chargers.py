@@ -247,14 +247,20 @@ def phoenix():
     process.wait(timeout=10)
 
 
-def test_after_a_restart_a_plugged_car_keeps_its_transaction(daemon_factory, central, tmp_path, phoenix):
-    port, command, client = phoenix
+def phoenix_site(tmp_path, central, port):
+    """The charger site with wallbox-left on the stand-alone Python charge controller at `port`."""
     config = charger_site(tmp_path, central)
     text = config.read_text().replace(
         "buses: [{name: sim-modbus", f"buses: [{{name: wallbox-bus, tcp: {{host: 127.0.0.1, port: {port}}}}}, {{name: sim-modbus")
     text = text.replace("control: {bus: sim-modbus, unit: 1, profile: phoenix-ev-charge-control}",
                         "control: {bus: wallbox-bus, unit: 1, profile: phoenix-ev-charge-control}")
     config.write_text(text)
+    return config
+
+
+def test_after_a_restart_a_plugged_car_keeps_its_transaction(daemon_factory, central, tmp_path, phoenix):
+    port, command, client = phoenix
+    config = phoenix_site(tmp_path, central, port)
     command("energy 1000")
     command("state B")
     daemon = start_daemon(daemon_factory, config, central)
@@ -292,12 +298,7 @@ def test_after_a_restart_a_plugged_car_keeps_its_transaction(daemon_factory, cen
 def test_a_graceful_stop_switches_a_charging_charger_off_and_the_restart_resumes_it(
         daemon_factory, central, tmp_path, phoenix):
     port, command, client = phoenix
-    config = charger_site(tmp_path, central)
-    text = config.read_text().replace(
-        "buses: [{name: sim-modbus", f"buses: [{{name: wallbox-bus, tcp: {{host: 127.0.0.1, port: {port}}}}}, {{name: sim-modbus")
-    text = text.replace("control: {bus: sim-modbus, unit: 1, profile: phoenix-ev-charge-control}",
-                        "control: {bus: wallbox-bus, unit: 1, profile: phoenix-ev-charge-control}")
-    config.write_text(text)
+    config = phoenix_site(tmp_path, central, port)
     command("energy 2000")
     command("state B")
     daemon = start_daemon(daemon_factory, config, central)

@@ -27,19 +27,11 @@ extension ChargerSessionMachine {
                         sessionId: record.id, idTag: record.idTag, meterStartWh: record.meterStartWh ?? 0,
                         at: record.chargingStartedAt ?? now))
                 }
-                let reason: SessionStopReason = previousRunWasClean ? .reboot : .powerLoss
-                let meterStop = Int((record.lastMeterWh ?? Double(record.meterStartWh ?? 0)).rounded())
-                var stopped = record
-                stopped.state = .closed
-                stopped.stoppedAt = record.lastMeterAt ?? now
+                var stopped = record.closedByRestart(previousRunWasClean: previousRunWasClean, tariff: policy.tariff, at: now)
                 stopped.transactionStoppedAt = stopped.stoppedAt
-                stopped.meterStopWh = max(meterStop, record.meterStartWh ?? meterStop)
-                stopped.stopReason = reason
-                stopped.relayOn = false
-                stopped.settleAmount(by: policy.tariff, at: stopped.stoppedAt ?? now)
                 out += [.persist(stopped), .stopTransaction(
-                    sessionId: stopped.id, meterStopWh: stopped.meterStopWh ?? meterStop, reason: reason, idTag: nil,
-                    at: stopped.stoppedAt ?? now)]
+                    sessionId: stopped.id, meterStopWh: stopped.meterStopWh ?? 0, reason: stopped.stopReason ?? .powerLoss,
+                    idTag: nil, at: stopped.stoppedAt ?? now)]
                 // The owner stays authorized: the next transaction starts when a reading shows the car plugged in.
                 var next = SessionRecord(
                     id: newSessionId, connectorId: record.connectorId, compartment: record.compartment, idTag: record.idTag,

@@ -55,18 +55,10 @@ extension CompartmentSessionMachine {
                     reason: record.stopReason ?? .deAuthorized, idTag: nil, at: stoppedAt))
             }
             if transactions == .stopAndRestart, record.chargingStartedAt != nil, record.transactionStoppedAt == nil {
-                let reason: SessionStopReason = previousRunWasClean ? .reboot : .powerLoss
-                let meterStop = Int((record.lastMeterWh ?? Double(record.meterStartWh ?? 0)).rounded())
-                var stopped = record
-                stopped.state = .closed
-                stopped.stoppedAt = record.lastMeterAt ?? now
-                stopped.meterStopWh = max(meterStop, record.meterStartWh ?? meterStop)
-                stopped.stopReason = reason
-                stopped.relayOn = false
-                stopped.settleAmount(by: policy.tariff, at: stopped.stoppedAt ?? now)
+                let stopped = record.closedByRestart(previousRunWasClean: previousRunWasClean, tariff: policy.tariff, at: now)
                 out += [.persist(stopped), .stopTransaction(
-                    sessionId: stopped.id, meterStopWh: stopped.meterStopWh ?? meterStop, reason: reason, idTag: nil,
-                    at: stopped.stoppedAt ?? now)]
+                    sessionId: stopped.id, meterStopWh: stopped.meterStopWh ?? 0, reason: stopped.stopReason ?? .powerLoss,
+                    idTag: nil, at: stopped.stoppedAt ?? now)]
                 var next = SessionRecord(
                     id: newSessionId, connectorId: record.connectorId, compartment: record.compartment, idTag: record.idTag,
                     parentIdTag: record.parentIdTag, authorizationMethod: record.authorizationMethod,
@@ -92,6 +84,22 @@ extension CompartmentSessionMachine {
             out.append(.relay(on: record.relayOn))
         }
         return (machine, out)
+    }
+}
+
+extension SessionRecord {
+    /// The session as `stopAndRestart` closes it at start-up: stopped at its last meter reading with Reboot (clean
+    /// stop) or PowerLoss (unclean), socket off, priced by `tariff`.
+    func closedByRestart(previousRunWasClean: Bool, tariff: Tariff?, at now: Date) -> SessionRecord {
+        let meterStop = Int((lastMeterWh ?? Double(meterStartWh ?? 0)).rounded())
+        var stopped = self
+        stopped.state = .closed
+        stopped.stoppedAt = lastMeterAt ?? now
+        stopped.meterStopWh = max(meterStop, meterStartWh ?? meterStop)
+        stopped.stopReason = previousRunWasClean ? .reboot : .powerLoss
+        stopped.relayOn = false
+        stopped.settleAmount(by: tariff, at: stopped.stoppedAt ?? now)
+        return stopped
     }
 }
 
